@@ -1,0 +1,274 @@
+"""Read event files and places.yml into YAML nodes that remember their line numbers.
+
+Nothing here judges the *content*; it only turns bytes into a mapping of
+key → (line, node), reporting every problem with the file itself (encoding,
+front-matter fences, YAML syntax, aliases, tags, duplicate keys) as diagnostics.
+"""
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .model import Diagnostic
+
+MAX_FILE_BYTES = 1_000_000  # an event is a page of text; anything larger is a mistake or an attack
+MAX_NESTING = 32  # event front matter is at most three levels deep; libyaml crashes on ~100,000
+
+# Tags that plain YAML data may carry. Anything else (!!python/object, !!binary, custom tags)
+# is refused rather than constructed.
+PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One `key: value` of a mapping, with the file line of the key."""
+
+    key: str
+    line: int
+    node: yaml.Node
+
+
+@dataclass
+class Document:
+    """An event file split into front matter entries and body."""
+
+    path: str  # relative to the project root, with forward slashes
+    entries: dict[str, Entry] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    problems: list[Diagnostic] = field(default_factory=list)
+    ok: bool = False  # the front matter was read as a mapping
+
+
+def error(path: str, line: int, message: str, code: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(path, line, "error", message, code, hint=hint)
+
+
+def warning(path: str, line: int, message: str, code: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(path, line, "warning", message, code, hint=hint)
+
+
+def read_text(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
+    """Decode a file as UTF-8 (a BOM is fine), with CRLF and CR turned into LF."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [error(path, 1, f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}", "file-too-large",
+                            "split it, or move long material out of the timeline")]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [error(path, 1, "file is UTF-16; save it as UTF-8", "not-utf8",
+                            "in your editor choose 'Save with encoding: UTF-8'")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [error(path, line, f"file is not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+                            "not-utf8", "save the file as UTF-8")]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return None, [error(path, line, "file contains a NUL byte: it looks like a binary file, not Markdown", "binary-file")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def split_front_matter(doc: Document, text: str) -> str | None:
+    """Return the front matter's YAML text and fill in the body; None if there is none."""
+    if not text.strip():
+        doc.problems.append(error(doc.path, 1, "file is empty", "empty-file",
+                                  "start it with '---', the front matter, '---', then the text"))
+        return None
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        doc.problems.append(error(doc.path, 1, "file does not start with '---': the front matter is missing",
+                                  "no-front-matter", "the first line must be exactly '---'"))
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            doc.body = "\n".join(lines[index + 1:])
+            doc.body_line = index + 2
+            return "\n".join(lines[1:index])
+    doc.problems.append(error(doc.path, 1, "front matter is never closed: no second '---' line", "unclosed-front-matter",
+                              "add a line '---' after the last key"))
+    return None
+
+
+def compose(path: str, text: str, first_line: int) -> tuple[yaml.Node | None, list[Diagnostic]]:
+    """Compose YAML text into a node tree without constructing any object.
+
+    `first_line` is the file line of the text's first line. Refuses what plain data
+    never needs: aliases (the "billion laughs"), deep nesting, and non-standard tags.
+    """
+    problems: list[Diagnostic] = []
+    try:
+        if text.count("[") + text.count("{") > MAX_NESTING or text.count("\n") > 2000:
+            depth_problem = _check_depth(path, text, first_line)
+            if depth_problem:
+                return None, [depth_problem]
+        node = _Loader(text).get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        return None, [error(path, line, f"YAML syntax: {message}", "yaml-syntax", _yaml_hint(message))]
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        return None, [error(path, first_line, f"YAML could not be read: {exc}", "yaml-syntax")]
+    if node is not None:
+        _check_plain(path, node, first_line, problems)
+    return node, problems
+
+
+def _check_depth(path: str, text: str, first_line: int) -> Diagnostic | None:
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_NESTING:
+                return error(path, first_line + event.start_mark.line,
+                             f"YAML is nested more than {MAX_NESTING} levels deep", "yaml-too-deep")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
+
+
+def _check_plain(path: str, root: yaml.Node, first_line: int, problems: list[Diagnostic]) -> None:
+    """Flag aliases and exotic tags. Each node is visited once, so an alias bomb costs nothing."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        line = first_line + node.start_mark.line
+        if id(node) in seen:
+            problems.append(error(path, line, "YAML aliases (*name) are not allowed: write the value out",
+                                  "yaml-alias"))
+            continue
+        seen.add(id(node))
+        if node.tag not in PLAIN_TAGS:
+            problems.append(error(path, line, f"YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')!r} is not allowed: "
+                                  "only plain text, numbers, dates, lists and mappings", "yaml-tag",
+                                  "remove the tag (the word starting with '!')"))
+            continue
+        if isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                stack.extend((value, key))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+
+
+def _yaml_hint(message: str) -> str:
+    if "mapping values are not allowed" in message:
+        return "a value containing ': ' must be put in quotes"
+    if "found character '\\t'" in message:
+        return "indent with spaces, not tabs"
+    if "could not find expected ':'" in message:
+        return "each line must be 'key: value'; a line may be missing its ':'"
+    return ""
+
+
+def mapping_entries(path: str, node: yaml.MappingNode, first_line: int,
+                    problems: list[Diagnostic]) -> dict[str, Entry]:
+    """The mapping's entries by key; duplicate and non-text keys are reported, the first one wins."""
+    entries: dict[str, Entry] = {}
+    for key_node, value_node in node.value:
+        line = first_line + key_node.start_mark.line
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+            problems.append(error(path, line, "keys must be plain words such as 'title'", "bad-key"))
+            continue
+        key = key_node.value
+        if key in entries:
+            problems.append(error(path, line, f"duplicate key {key!r} (first given on line {entries[key].line})",
+                                  "duplicate-key", "delete one of the two"))
+            continue
+        entries[key] = Entry(key, line, value_node)
+    return entries
+
+
+def load_event(root: Path, file: Path) -> Document:
+    """Read one event file. Never raises for anything in the file."""
+    doc = Document(relative(root, file))
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        doc.problems.append(error(doc.path, 1, f"cannot read file: {exc.strerror}", "unreadable"))
+        return doc
+    text, problems = read_text(doc.path, data)
+    doc.problems.extend(problems)
+    if text is None:
+        return doc
+    yaml_text = split_front_matter(doc, text)
+    if yaml_text is None:
+        return doc
+    node, problems = compose(doc.path, yaml_text, 2)
+    doc.problems.extend(problems)
+    if problems:
+        return doc
+    if node is None:
+        doc.problems.append(error(doc.path, 1, "front matter is empty", "empty-front-matter",
+                                  "add at least title, date, place and sources"))
+        return doc
+    if not isinstance(node, yaml.MappingNode):
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        doc.problems.append(error(doc.path, 2 + node.start_mark.line,
+                                  f"front matter must be 'key: value' lines, not {kind}", "front-matter-not-mapping"))
+        return doc
+    doc.entries = mapping_entries(doc.path, node, 2, doc.problems)
+    doc.ok = True
+    return doc
+
+
+def load_yaml_file(root: Path, file: Path) -> tuple[yaml.Node | None, list[Diagnostic]]:
+    """Read a whole YAML file (places.yml, periods.yml) into a node tree."""
+    path = relative(root, file)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        return None, [error(path, 1, f"cannot read file: {exc.strerror}", "unreadable")]
+    text, problems = read_text(path, data)
+    if text is None:
+        return None, problems
+    return compose(path, text, 1)
+
+
+def relative(root: Path, file: Path) -> str:
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def find_event_files(root: Path, events_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """Every *.md under events/, in a fixed order, refusing symlinks (they could point anywhere)."""
+    files: list[Path] = []
+    problems: list[Diagnostic] = []
+    if not events_dir.is_dir():
+        return files, problems
+    for folder, dirnames, filenames in os.walk(events_dir, followlinks=False):
+        here = Path(folder)
+        for name in sorted(dirnames):
+            if (here / name).is_symlink():
+                problems.append(error(relative(root, here / name), 1, "symlinked folders are not allowed in events/",
+                                      "symlink", "replace the link with a real folder"))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink())
+        for name in sorted(filenames):
+            file = here / name
+            if name.startswith("."):
+                continue
+            if file.is_symlink():
+                problems.append(error(relative(root, file), 1, "symlinks are not allowed in events/",
+                                      "symlink", "replace the link with the file itself"))
+            elif name.endswith(".md"):
+                files.append(file)
+            else:
+                problems.append(warning(relative(root, file), 1, "not an event file (event files end in .md); ignored",
+                                        "not-markdown"))
+    files.sort(key=lambda f: relative(root, f))
+    return files, problems
+
+
+def describe_char(char: str) -> str:
+    return f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')})"

@@ -1,0 +1,80 @@
+"""MkDocs glue: validate before MkDocs cleans site/, then add the generated pages as virtual files.
+
+The only module that imports MkDocs. `build_timeline.py` re-exports these hooks, so plain
+`mkdocs build` / `mkdocs serve` and `python build_timeline.py build` make the same site.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .exports import plan_exports
+from .pages import plan_pages
+from .schema import codes_markdown, fields_markdown
+from .validate import validate_project
+
+log = get_plugin_logger("build_timeline")
+
+# Generated pages a site's nav may list; every other generated page stays out of the sidebar,
+# because each page embeds the whole navigation (1,000 pages in the nav take 37 s, out of it 6 s).
+NAV_PAGES = {"index.md", "places/index.md", "tags/index.md", "sources/index.md"}
+
+
+def project_root(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def _validated(config):
+    timeline, problems = validate_project(project_root(config))
+    errors = [p for p in problems if p.is_error]
+    return timeline, problems, errors
+
+
+def on_pre_build(config) -> None:
+    """Runs before MkDocs empties site/: an invalid timeline stops the build with the old site intact."""
+    _, problems, errors = _validated(config)
+    for problem in problems:
+        # Editorial warnings are reported by `validate`; they must not fail a --strict build.
+        (log.error if problem.is_error else log.info)(problem.format())
+    if errors:
+        raise PluginError(f"{len(errors)} error{'s' if len(errors) != 1 else ''} in the timeline's files; "
+                          "fix them (see above, or run: python build_timeline.py validate)")
+
+
+def on_files(files: Files, config) -> Files:
+    timeline, _, errors = _validated(config)
+    if errors:  # a file changed between on_pre_build and now
+        raise PluginError("the timeline's files changed during the build; run it again")
+    intro = None
+    home = files.get_file_from_path("index.md")
+    if home is not None:
+        intro = home.content_string
+        files.remove(home)
+    for uri, text in plan_pages(timeline, intro, config.use_directory_urls).items():
+        if files.get_file_from_path(uri) is not None:
+            raise PluginError(f"docs/{uri} has the same path as a generated page; rename or remove it")
+        inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, uri, content=text, inclusion=inclusion))
+    for path, data in plan_exports(timeline, config.use_directory_urls).items():
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(f"docs/{path} has the same path as a generated file; rename or remove it")
+        files.append(File.generated(config, path, content=data))
+    return files
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """Fill the editing guide's reference tables from the schema, so they never drift from the validator."""
+    return (markdown.replace("<!-- timeline:fields -->", fields_markdown())
+            .replace("<!-- timeline:codes -->", codes_markdown()))
+
+
+def on_serve(server, config, builder):
+    """Rebuild when an event or the gazetteer changes, not only when docs/ does."""
+    root = project_root(config)
+    for path in (root / "events", root / "places.yml"):
+        if path.exists():
+            server.watch(str(path))
+    return server

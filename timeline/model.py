@@ -1,0 +1,195 @@
+"""Plain data: what the rest of the package passes around.
+
+Nothing here reads files or knows about MkDocs; every type is a frozen dataclass
+so that a loaded timeline can be shared between builds without defensive copies.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+MONTHS = [calendar.month_name[m] for m in range(13)]  # MONTHS[2] == "February"
+
+# Coarser precisions sort first among events that start on the same day.
+PRECISIONS = ("year", "month", "day", "minute")
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to year, month, day or minute precision.
+
+    `2017` means "some time in 2017": it starts on 1 January and ends on
+    31 December, and is shown as "2017", never as "1 January 2017".
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    hour: int | None = None
+    minute: int | None = None
+    second: int | None = None
+    offset_minutes: int | None = None  # None: local time of the place, no offset given
+
+    @property
+    def precision(self) -> str:
+        if self.month is None:
+            return "year"
+        if self.day is None:
+            return "month"
+        if self.hour is None:
+            return "day"
+        return "minute"
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        if self.day is None:
+            return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return dt.date(self.year, self.month, self.day)
+
+    @property
+    def sort_key(self) -> tuple:
+        time = (self.hour or 0, self.minute or 0, self.second or 0)
+        return (self.first_day, PRECISIONS.index(self.precision), time)
+
+    def iso(self) -> str:
+        """The canonical text form, as an editor writes it: 2017, 2019-12, 2020-02-03, 2020-02-03T10:00+03:00."""
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        if self.hour is not None:
+            text += f"T{self.hour:02d}:{self.minute:02d}"
+            if self.second:
+                text += f":{self.second:02d}"
+            if self.offset_minutes is not None:
+                sign = "-" if self.offset_minutes < 0 else "+"
+                hours, minutes = divmod(abs(self.offset_minutes), 60)
+                text += f"{sign}{hours:02d}:{minutes:02d}"
+        return text
+
+    def human(self) -> str:
+        """How a reader sees it: "2017", "December 2019", "3 February 2020", "3 February 2020, 10:00 UTC+03:00"."""
+        if self.month is None:
+            return str(self.year)
+        if self.day is None:
+            return f"{MONTHS[self.month]} {self.year}"
+        text = f"{self.day} {MONTHS[self.month]} {self.year}"
+        if self.hour is not None:
+            text += f", {self.hour:02d}:{self.minute:02d}"
+            if self.second:
+                text += f":{self.second:02d}"
+            if self.offset_minutes is not None:
+                text += " UTC" + self.iso()[-6:]
+        return text
+
+
+def human_range(start: PartialDate, end: PartialDate | None) -> str:
+    """"3 February 2020", "3–5 February 2020", "December 2019 – 5 March 2020"."""
+    if end is None or end == start:
+        return start.human()
+    plain_days = start.precision == end.precision == "day"
+    if plain_days and start.year == end.year and start.month == end.month:
+        return f"{start.day}–{end.day} {MONTHS[start.month]} {start.year}"
+    if plain_days and start.year == end.year:
+        return f"{start.day} {MONTHS[start.month]} – {end.human()}"
+    return f"{start.human()} – {end.human()}"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in one file. Sorting orders them by file, then line."""
+
+    path: str
+    line: int
+    severity: str  # "error" or "warning"
+    message: str
+    code: str = ""
+    col: int = 0
+    hint: str = ""  # a suggested fix, shown to editors on a terminal
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def format(self) -> str:
+        text = f"{self.path}:{self.line}: {self.severity}: {self.message}"
+        return f"{text} [{self.code}]" if self.code else text
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    kind: str | None = None
+    country: str | None = None
+    parent: str | None = None
+    description: str | None = None
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    publisher: str
+    url: str | None = None
+    published: PartialDate | None = None
+    claim: str | None = None  # what this source in particular reports
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    path: str  # relative to the project root, for messages and "edit this page"
+    title: str
+    start: PartialDate
+    end: PartialDate | None
+    places: tuple[str, ...]  # canonical place ids
+    sources: tuple[Source, ...]
+    tags: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    dispute: str | None = None
+    body: str = ""  # Markdown, as written
+
+    @property
+    def sort_key(self) -> tuple:
+        """Chronological order, documented in the editing guide: start, coarser precision
+        first, time of day, then the shorter span, then the id."""
+        end_key = self.end.sort_key if self.end else self.start.sort_key
+        return (self.start.sort_key, end_key, self.id)
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Everything the validator accepted, in chronological order."""
+
+    events: tuple[Event, ...]
+    places: dict[str, Place] = field(default_factory=dict)
+
+    def by_id(self) -> dict[str, Event]:
+        return {event.id: event for event in self.events}
+
+
+def slugify(text: str) -> str:
+    """"Le Monde" → "le-monde", "Maaret al-Numan" → "maaret-al-numan"; "" when nothing ASCII is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

@@ -1,0 +1,355 @@
+"""Plan the generated pages: {source uri: Markdown text}. Pure: no MkDocs, no files.
+
+User text never reaches Markdown as Markdown. Titles, names, tags, claims and so on
+are HTML-escaped into raw HTML blocks, which Markdown passes through untouched;
+only the fixed headings ("Sources") are Markdown, so that they feed the table of
+contents. The event body is the one piece of editor Markdown: it is rendered here
+and run through an HTML sanitiser before it joins the page.
+"""
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import markdown
+import nh3
+
+from .model import MONTHS, Event, Place, Timeline, human_range, slugify
+
+TIMELINE_MARKER = "<!-- timeline -->"
+
+# What an event body may contain once rendered: text formatting, links, lists, tables, images.
+BODY_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+             "img", "li", "ol", "p", "pre", "q", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead",
+             "tr", "ul", "dl", "dt", "dd", "div", "span"}
+BODY_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
+                   "td": {"align"}, "th": {"align"}, "ol": {"start"}, "abbr": {"title"}, "*": {"lang", "dir"}}
+BODY_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def esc(text: str) -> str:
+    """Escape editor text for HTML, on one line (a blank line would end the raw HTML block)."""
+    return html.escape(" ".join(_UNPRINTABLE.sub("", text).split()), quote=True)
+
+
+def render_body(body: str) -> str:
+    """Editor Markdown → sanitised HTML. Safe even if validation was skipped."""
+    rendered = markdown.markdown(body, extensions=BODY_EXTENSIONS, output_format="html")
+    return nh3.clean(rendered, tags=BODY_TAGS, attributes=BODY_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener noreferrer")
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where pages live and how one page links to another."""
+
+    directory_urls: bool = True
+
+    def url(self, uri: str) -> str:
+        """Site-relative URL of a source uri: 'events/x.md' → 'events/x/'."""
+        stem = uri[:-3]
+        if not self.directory_urls:
+            return stem + ".html"
+        if stem == "index":
+            return ""
+        return (stem[:-len("index")] if stem.endswith("/index") else stem + "/")
+
+    def href(self, from_uri: str, to_uri: str) -> str:
+        """A relative link that works on any host and in any subfolder."""
+        here = self.url(from_uri)
+        folder = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+        target = self.url(to_uri) if to_uri.endswith(".md") else to_uri
+        link = posixpath.relpath("/" + target, "/" + folder)
+        if target.endswith("/") or not target:
+            link = "./" if link == "." else link + "/"
+        return link
+
+
+def event_uri(event_id: str) -> str:
+    return f"events/{event_id}.md"
+
+
+def place_uri(place_id: str) -> str:
+    return f"places/{place_id}.md"
+
+
+def tag_uri(tag: str) -> str:
+    return f"tags/{tag}.md"
+
+
+def publisher_slug(publisher: str) -> str:
+    """The URL name of a publisher's page; names with no ASCII letters get a stable code."""
+    slug = slugify(publisher)
+    if slug and slug != "index":
+        return slug
+    import hashlib
+    return "publisher-" + hashlib.sha1(publisher.encode()).hexdigest()[:8]
+
+
+def source_uri(publisher: str) -> str:
+    return f"sources/{publisher_slug(publisher)}.md"
+
+
+def front_matter(title: str, **extra: object) -> str:
+    """Generated pages carry their title escaped: MkDocs treats page titles as HTML."""
+    data = {"title": esc(title), **extra}
+    return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in data.items()) + "---\n\n"
+
+
+class Planner:
+    """Builds every generated page from one validated Timeline."""
+
+    def __init__(self, timeline: Timeline, site: Site = Site()):
+        self.timeline = timeline
+        self.site = site
+        self.events = timeline.events
+        self.by_id = timeline.by_id()
+        self.backlinks: dict[str, list[Event]] = defaultdict(list)
+        for event in self.events:
+            for other in event.related:
+                if other in self.by_id:
+                    self.backlinks[other].append(event)
+        self.by_place: dict[str, list[Event]] = defaultdict(list)
+        self.by_tag: dict[str, list[Event]] = defaultdict(list)
+        self.by_publisher: dict[str, list[Event]] = defaultdict(list)
+        self.publisher_names: dict[str, str] = {}
+        for event in self.events:
+            for place in event.places:
+                self.by_place[place].append(event)
+            for tag in event.tags:
+                self.by_tag[tag].append(event)
+            for publisher in sorted({s.publisher for s in event.sources}):
+                slug = publisher_slug(publisher)
+                self.publisher_names.setdefault(slug, publisher)
+                if not self.by_publisher[slug] or self.by_publisher[slug][-1] is not event:
+                    self.by_publisher[slug].append(event)
+
+    # ------------------------------------------------------------ shared pieces
+
+    def link(self, here: str, uri: str, text: str, css: str = "") -> str:
+        cls = f' class="{css}"' if css else ""
+        return f'<a{cls} href="{html.escape(self.site.href(here, uri))}">{esc(text)}</a>'
+
+    def place_name(self, place_id: str) -> str:
+        return self.timeline.places[place_id].name
+
+    def publisher_uri(self, publisher: str) -> str:
+        return f"sources/{publisher_slug(publisher)}.md"
+
+    def time(self, event: Event) -> str:
+        end = f' data-end="{event.end.iso()}"' if event.end else ""
+        return (f'<time class="tl-date" datetime="{event.start.iso()}"{end}>'
+                f"{esc(human_range(event.start, event.end))}</time>")
+
+    def item(self, here: str, event: Event) -> str:
+        """One entry of a timeline list; the data-* attributes feed the reader's filters."""
+        publishers = sorted({publisher_slug(s.publisher) for s in event.sources})
+        places = ", ".join(self.link(here, place_uri(p), self.place_name(p)) for p in event.places)
+        tags = " ".join(self.link(here, tag_uri(t), t, "tl-tag") for t in event.tags)
+        flag = ' <span class="tl-flag">sources differ</span>' if event.dispute else ""
+        precision = event.start.precision + ("-span" if event.end else "")
+        return (f'<li class="tl-item tl-{precision}" id="{event.id}" data-year="{event.year}" '
+                f'data-tags="{" ".join(event.tags)}" data-places="{" ".join(event.places)}" '
+                f'data-publishers="{" ".join(publishers)}">'
+                f"{self.time(event)} "
+                f"{self.link(here, event_uri(event.id), event.title, 'tl-title')}{flag}"
+                f'<span class="tl-meta"><span class="tl-where">{places}</span>'
+                + (f' <span class="tl-tags">{tags}</span>' if tags else "")
+                + "</span></li>")
+
+    def event_list(self, here: str, events: list[Event]) -> str:
+        if not events:
+            return '<p class="tl-empty">No events yet.</p>\n'
+        return '<ol class="tl-list">\n' + "\n".join(self.item(here, e) for e in events) + "\n</ol>\n"
+
+    def grouped(self, here: str, events: list[Event], level: int = 2) -> str:
+        """Events under year and month headings, in time order. Headings are Markdown so
+        that they enter the table of contents; their text is generated, never typed."""
+        out = []
+        year_mark, month_mark = "#" * level, "#" * (level + 1)
+        by_year: dict[int, list[Event]] = defaultdict(list)
+        for event in events:
+            by_year[event.year].append(event)
+        for year in sorted(by_year):
+            out.append(f"{year_mark} {year}\n")
+            whole_year = [e for e in by_year[year] if e.start.month is None]
+            if whole_year:
+                out.append(self.event_list(here, whole_year))
+            by_month: dict[int, list[Event]] = defaultdict(list)
+            for event in by_year[year]:
+                if event.start.month is not None:
+                    by_month[event.start.month].append(event)
+            for month in sorted(by_month):
+                out.append(f"{month_mark} {MONTHS[month]} {year}\n")
+                out.append(self.event_list(here, by_month[month]))
+        return "\n".join(out)
+
+    # ------------------------------------------------------------ pages
+
+    def home(self, intro: str | None) -> str:
+        here = "index.md"
+        count = len(self.events)
+        summary = (f'<p class="tl-summary">{count} event{"s" if count != 1 else ""}'
+                   + (f", {esc(human_range(self.events[0].start, None))} to "
+                      f"{esc((self.events[-1].end or self.events[-1].start).human())}" if count else "")
+                   + ".</p>\n")
+        body = summary + "\n" + self.grouped(here, list(self.events))
+        if intro is None:
+            return front_matter("Timeline") + "# Timeline\n\n" + body
+        if TIMELINE_MARKER in intro:
+            return intro.replace(TIMELINE_MARKER, "\n" + body + "\n", 1)
+        return intro.rstrip("\n") + "\n\n" + body
+
+    def event_page(self, index: int) -> str:
+        event = self.events[index]
+        here = event_uri(event.id)
+        out = [front_matter(event.title, description=f"{human_range(event.start, event.end)}: {event.title}")]
+        out.append(f'<h1 class="tl-event-title">{esc(event.title)}</h1>\n')
+        facts = [f"<dt>Date</dt><dd>{self.time(event)}</dd>"]
+        label = "Places" if len(event.places) > 1 else "Place"
+        facts.append(f"<dt>{label}</dt><dd>" + ", ".join(self.link(here, place_uri(p), self.place_name(p))
+                                                        for p in event.places) + "</dd>")
+        if event.tags:
+            facts.append("<dt>Tags</dt><dd>" + " ".join(self.link(here, tag_uri(t), t, "tl-tag")
+                                                        for t in event.tags) + "</dd>")
+        out.append('<dl class="tl-facts">' + "".join(facts) + "</dl>\n")
+        if event.dispute:
+            out.append('<div class="admonition warning tl-dispute"><p class="admonition-title">Sources differ</p>'
+                       f"<p>{esc(event.dispute)} Each source's account is given with it below.</p></div>\n")
+        if event.body.strip():
+            out.append('<div class="tl-body">' + render_body(event.body).replace("\n\n", "\n") + "</div>\n")
+        out.append("## Sources\n")
+        items = []
+        for source in event.sources:
+            title = (f'<a href="{esc(source.url)}" rel="noopener noreferrer">{esc(source.title)}</a>'
+                     if source.url else esc(source.title))
+            published = (f', <time datetime="{source.published.iso()}">{esc(source.published.human())}</time>'
+                         if source.published else "")
+            claim = (f'<p class="tl-claim"><span class="tl-claim-label">{esc(source.publisher)} reports:</span> '
+                     f"{esc(source.claim)}</p>" if source.claim else "")
+            items.append(f'<li><cite>{title}</cite> — '
+                         f"{self.link(here, self.publisher_uri(source.publisher), source.publisher)}{published}"
+                         f"{claim}</li>")
+        out.append('<ol class="tl-sources">\n' + "\n".join(items) + "\n</ol>\n")
+        related = [self.by_id[r] for r in event.related if r in self.by_id]
+        if related:
+            out.append("## Related events\n")
+            out.append(self.event_list(here, sorted(related, key=lambda e: e.sort_key)))
+        if self.backlinks.get(event.id):
+            out.append("## Referred to by\n")
+            out.append(self.event_list(here, self.backlinks[event.id]))
+        out.append(self.prev_next(index))
+        return "\n".join(out)
+
+    def prev_next(self, index: int) -> str:
+        here = event_uri(self.events[index].id)
+        links = []
+        if index > 0:
+            before = self.events[index - 1]
+            links.append(f'<a class="tl-prev" rel="prev" href="{html.escape(self.site.href(here, event_uri(before.id)))}">'
+                         f'<span class="tl-label">Previous</span> {esc(before.title)}</a>')
+        if index + 1 < len(self.events):
+            after = self.events[index + 1]
+            links.append(f'<a class="tl-next" rel="next" href="{html.escape(self.site.href(here, event_uri(after.id)))}">'
+                         f'<span class="tl-label">Next</span> {esc(after.title)}</a>')
+        home = html.escape(self.site.href(here, "index.md") + f"#{self.events[index].id}")
+        links.append(f'<a class="tl-up" href="{home}"><span class="tl-label">On the timeline</span></a>')
+        return '<nav class="tl-prevnext" aria-label="Previous and next events">' + "".join(links) + "</nav>\n"
+
+    def place_page(self, place: Place) -> str:
+        here = place_uri(place.id)
+        out = [front_matter(place.name), f"<h1>{esc(place.name)}</h1>\n"]
+        facts = []
+        if place.aliases:
+            facts.append("<dt>Also spelled</dt><dd>" + ", ".join(esc(a) for a in place.aliases) + "</dd>")
+        if place.kind or place.country:
+            facts.append("<dt>Kind</dt><dd>" + esc(", ".join(x for x in (place.kind, place.country) if x)) + "</dd>")
+        if place.parent and place.parent in self.timeline.places:
+            facts.append("<dt>Part of</dt><dd>" + self.link(here, place_uri(place.parent), self.place_name(place.parent))
+                         + "</dd>")
+        if place.has_coordinates:
+            facts.append(f'<dt>Coordinates</dt><dd><span class="tl-coords" data-lat="{place.lat}" data-lon="{place.lon}">'
+                         f"{abs(place.lat):.4f}° {'N' if place.lat >= 0 else 'S'}, "
+                         f"{abs(place.lon):.4f}° {'E' if place.lon >= 0 else 'W'}</span></dd>")
+        if facts:
+            out.append('<dl class="tl-facts">' + "".join(facts) + "</dl>\n")
+        if place.description:
+            out.append(f"<p>{esc(place.description)}</p>\n")
+        inside = sorted((p for p in self.timeline.places.values() if p.parent == place.id), key=lambda p: p.name)
+        if inside:
+            out.append('<p class="tl-children">Places within: '
+                       + ", ".join(self.link(here, place_uri(p.id), p.name) for p in inside) + "</p>\n")
+        events = self.by_place.get(place.id, [])
+        out.append(f"## Events\n\n{self.count_line(len(events))}\n")
+        out.append(self.event_list(here, events))
+        return "\n".join(out)
+
+    def count_line(self, count: int) -> str:
+        return f'<p class="tl-count">{count} event{"s" if count != 1 else ""}.</p>'
+
+    def tag_page(self, tag: str) -> str:
+        here = tag_uri(tag)
+        events = self.by_tag[tag]
+        return (front_matter(f"Tag: {tag}") + f"<h1>Tag: {esc(tag)}</h1>\n\n{self.count_line(len(events))}\n\n"
+                + self.event_list(here, events))
+
+    def source_page(self, slug: str) -> str:
+        here = f"sources/{slug}.md"
+        name = self.publisher_names[slug]
+        events = self.by_publisher[slug]
+        articles: dict[tuple[str, str], object] = {}
+        for event in events:
+            for source in event.sources:
+                if publisher_slug(source.publisher) == slug:
+                    articles.setdefault((source.title, source.url or ""), source)
+        rows = []
+        for (title, url), source in sorted(articles.items(), key=lambda kv: (kv[1].published.sort_key if kv[1].published
+                                                                              else (), kv[0])):
+            cited = esc(title) if not url else f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(title)}</a>'
+            when = f' — <time datetime="{source.published.iso()}">{esc(source.published.human())}</time>' \
+                if source.published else ""
+            rows.append(f"<li><cite>{cited}</cite>{when}</li>")
+        return (front_matter(f"Source: {name}") + f"<h1>Source: {esc(name)}</h1>\n\n"
+                + "## Articles cited\n\n" + '<ul class="tl-articles">\n' + "\n".join(rows) + "\n</ul>\n\n"
+                + f"## Events\n\n{self.count_line(len(events))}\n\n" + self.event_list(here, events))
+
+    def index_page(self, title: str, here: str, heading: str, rows: list[tuple[str, str, int, str]]) -> str:
+        """A table of (uri, name, event count, detail)."""
+        body = [f'<table class="tl-index">\n<thead><tr><th scope="col">{heading}</th><th scope="col">Events</th>'
+                '<th scope="col">Details</th></tr></thead>\n<tbody>']
+        for uri, name, count, detail in rows:
+            body.append(f"<tr><td>{self.link(here, uri, name)}</td><td>{count}</td><td>{esc(detail)}</td></tr>")
+        body.append("</tbody>\n</table>\n")
+        return front_matter(title) + f"# {title}\n\n" + "\n".join(body)
+
+    def pages(self, intro: str | None) -> dict[str, str]:
+        pages = {"index.md": self.home(intro)}
+        for index, event in enumerate(self.events):
+            pages[event_uri(event.id)] = self.event_page(index)
+        places = sorted(self.timeline.places.values(), key=lambda p: (p.name.casefold(), p.id))
+        for place in places:
+            pages[place_uri(place.id)] = self.place_page(place)
+        pages["places/index.md"] = self.index_page("Places", "places/index.md", "Place", [
+            (place_uri(p.id), p.name, len(self.by_place.get(p.id, [])),
+             ", ".join(x for x in (p.kind, p.country) if x)) for p in places])
+        for tag in sorted(self.by_tag):
+            pages[tag_uri(tag)] = self.tag_page(tag)
+        pages["tags/index.md"] = self.index_page("Tags", "tags/index.md", "Tag", [
+            (tag_uri(t), t, len(self.by_tag[t]), "") for t in sorted(self.by_tag)])
+        for slug in sorted(self.by_publisher):
+            pages[f"sources/{slug}.md"] = self.source_page(slug)
+        pages["sources/index.md"] = self.index_page("Sources", "sources/index.md", "Publisher", [
+            (f"sources/{slug}.md", self.publisher_names[slug], len(self.by_publisher[slug]), "")
+            for slug in sorted(self.by_publisher, key=lambda s: self.publisher_names[s].casefold())])
+        return pages
+
+
+def plan_pages(timeline: Timeline, intro: str | None = None, directory_urls: bool = True) -> dict[str, str]:
+    """Every generated page, keyed by its source uri (as if it were in docs/)."""
+    return Planner(timeline, Site(directory_urls)).pages(intro)
