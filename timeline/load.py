@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .model import Diagnostic
+from .schema import CODES
 
 MAX_FILE_BYTES = 1_000_000  # an event is a page of text; anything larger is a mistake or an attack
 MAX_NESTING = 32  # event front matter is at most three levels deep; libyaml crashes on ~100,000
@@ -50,10 +51,12 @@ class Document:
 
 
 def error(path: str, line: int, message: str, code: str, hint: str = "") -> Diagnostic:
+    assert code in CODES, f"undocumented diagnostic code {code!r}"
     return Diagnostic(path, line, "error", message, code, hint=hint)
 
 
 def warning(path: str, line: int, message: str, code: str, hint: str = "") -> Diagnostic:
+    assert code in CODES, f"undocumented diagnostic code {code!r}"
     return Diagnostic(path, line, "warning", message, code, hint=hint)
 
 
@@ -106,10 +109,12 @@ def compose(path: str, text: str, first_line: int) -> tuple[yaml.Node | None, li
     """
     problems: list[Diagnostic] = []
     try:
-        if text.count("[") + text.count("{") > MAX_NESTING or text.count("\n") > 2000:
-            depth_problem = _check_depth(path, text, first_line)
-            if depth_problem:
-                return None, [depth_problem]
+        # A second, flat pass over the parser's events only when the text could hold a problem
+        # that composing would hide (an alias) or crash on (deep nesting).
+        if "&" in text or text.count("[") + text.count("{") > MAX_NESTING or text.count("\n") > 2000:
+            problem = _scan_events(path, text, first_line)
+            if problem:
+                return None, [problem]
         node = _Loader(text).get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -123,9 +128,12 @@ def compose(path: str, text: str, first_line: int) -> tuple[yaml.Node | None, li
     return node, problems
 
 
-def _check_depth(path: str, text: str, first_line: int) -> Diagnostic | None:
+def _scan_events(path: str, text: str, first_line: int) -> Diagnostic | None:
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return error(path, first_line + event.start_mark.line,
+                         "YAML aliases (*name) are not allowed: write the value out", "yaml-alias")
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_NESTING:

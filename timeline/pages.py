@@ -22,11 +22,12 @@ from .model import MONTHS, Event, Place, Timeline, human_range, slugify
 
 TIMELINE_MARKER = "<!-- timeline -->"
 
-# What an event body may contain once rendered: text formatting, links, lists, tables, images.
+# What an event body may contain once rendered: text formatting, links, lists, tables. No images:
+# an image from another host would tell that host who reads the page.
 BODY_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-             "img", "li", "ol", "p", "pre", "q", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead",
+             "li", "ol", "p", "pre", "q", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead",
              "tr", "ul", "dl", "dt", "dd", "div", "span"}
-BODY_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
+BODY_ATTRIBUTES = {"a": {"href", "title"},
                    "td": {"align"}, "th": {"align"}, "ol": {"start"}, "abbr": {"title"}, "*": {"lang", "dir"}}
 BODY_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 
@@ -97,8 +98,9 @@ def source_uri(publisher: str) -> str:
 
 
 def front_matter(title: str, **extra: object) -> str:
-    """Generated pages carry their title escaped: MkDocs treats page titles as HTML."""
-    data = {"title": esc(title), **extra}
+    """Generated pages carry their meta escaped: MkDocs treats page titles as HTML, and the theme
+    prints `page.meta.title` and `page.meta.description` into the page without escaping them."""
+    data = {"title": esc(title), **{k: esc(v) if isinstance(v, str) else v for k, v in extra.items()}}
     return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in data.items()) + "---\n\n"
 
 

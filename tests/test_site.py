@@ -1,0 +1,157 @@
+"""Build real sites into tmp_path and read the HTML they wrote."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, event_text
+from sitecheck import dead_links, read_site
+from timeline.pages import publisher_slug
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory) -> Path:
+    """The example timeline, built by the CLI exactly as README says, into a temporary folder."""
+    site = tmp_path_factory.mktemp("example") / "site"
+    result = subprocess.run([sys.executable, "build_timeline.py", "build", "--site-dir", str(site)],
+                            cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="module")
+def example_data(example_site) -> dict:
+    return json.loads((example_site / "events.json").read_text(encoding="utf-8"))
+
+
+def test_no_dead_link_or_anchor(example_site):
+    pages = read_site(example_site)
+    assert len(pages) > 50
+    assert dead_links(example_site, pages) == []
+
+
+def test_every_event_place_tag_and_source_has_a_page(example_site, example_data):
+    events = example_data["events"]
+    assert len(events) >= 25
+    for event in events:
+        page = example_site / event["url"] / "index.html"
+        assert page.is_file(), event["id"]
+        for place in event["places"]:
+            assert (example_site / "places" / place["id"] / "index.html").is_file()
+        for tag in event["tags"]:
+            assert (example_site / "tags" / tag / "index.html").is_file()
+        for source in event["sources"]:
+            assert (example_site / "sources" / publisher_slug(source["publisher"]) / "index.html").is_file()
+    for index in ("places", "tags", "sources"):
+        assert (example_site / index / "index.html").is_file()
+
+
+def test_home_lists_every_event_in_time_order(example_site, example_data):
+    home = (example_site / "index.html").read_text(encoding="utf-8")
+    positions = [home.index(f'id="{e["id"]}"') for e in example_data["events"]]
+    assert positions == sorted(positions)
+    assert home.count('class="tl-item') == example_data["count"]
+    # dates at their precision
+    for text in ("<h2 id=\"2017\">2017", ">2017</time>", "December 2019</time>", "3 February 2020</time>"):
+        assert text in home, text
+
+
+def test_event_page_shows_sources_backlinks_and_neighbours(example_site, example_data):
+    by_id = {e["id"]: e for e in example_data["events"]}
+    with_related = next(e for e in example_data["events"] if e["related"])
+    target = with_related["related"][0]
+    page = read_site(example_site)[f"events/{target}/index.html"]
+    assert f"../{with_related['id']}/" in page.links  # the backlink
+    text = " ".join(page.text)
+    for source in by_id[target]["sources"]:
+        assert source["title"] in text and source["publisher"] in text
+    assert "Previous" in text or "Next" in text
+
+
+def test_disputed_events_show_each_claim_with_its_source(example_site, example_data):
+    disputed = [e for e in example_data["events"] if e["dispute"]]
+    assert len(disputed) >= 2
+    for event in disputed:
+        text = " ".join(read_site(example_site)[f"events/{event['id']}/index.html"].text)
+        assert "Sources differ" in text
+        claims = [s for s in event["sources"] if s["claim"]]
+        assert len(claims) >= 1
+        for source in claims:
+            assert f"{source['publisher']} reports:" in text and " ".join(source["claim"].split()) in " ".join(text.split())
+
+
+def test_events_json_has_resolved_fields(example_data):
+    event = example_data["events"][0]
+    assert set(event) >= {"id", "title", "start", "end", "precision", "places", "tags", "sources", "related", "url"}
+    assert all(p["lat"] is not None for e in example_data["events"] for p in e["places"])
+
+
+def test_user_text_is_escaped_everywhere(project, tmp_path):
+    nasty = '<script>alert(1)</script> & "x" <b>'
+    project.write("places.yml", f"p:\n  name: '{nasty}'\n  lat: 1\n  lon: 2\n")
+    project.write("events/e.md", event_text(title=f"'{nasty}'", place="p", publisher=f"'{nasty}'",
+                                            extra=f"tags: [t]\ndispute: '{nasty}'\n",
+                                            body="Body *ok*.\n\n<img src=x alt=y>\n"))
+    status, out, err = project.run("build", "-q")
+    assert status == 0, out + err
+    site = project.root / "site"
+    pages = read_site(site)
+    checked = 0
+    for path, page in pages.items():
+        raw = (site / path).read_text(encoding="utf-8")
+        assert "<script>alert" not in raw and "<b>" not in raw, path
+        if nasty in " ".join(page.text) or nasty in page.title:
+            checked += 1
+    assert checked >= 4  # event, place, source pages and the home page show the text as text
+    event = pages["events/e/index.html"]
+    assert "<img" not in (site / "events/e/index.html").read_text(encoding="utf-8")  # no third-party requests
+    assert event.title.startswith(nasty) and event.h1 == nasty
+    assert dead_links(site, pages) == []
+
+
+def test_build_refuses_invalid_input_and_keeps_old_site(project):
+    project.event("good")
+    assert project.run("build", "-q")[0] == 0
+    before = {p: p.read_bytes() for p in (project.root / "site").rglob("*") if p.is_file()}
+    project.write("events/bad.md", event_text(date="2020-02-30"))
+    status, out, err = project.run("build", "-q")
+    assert status == 1
+    assert out == "events/bad.md:3: error: date: '2020-02-30': February 2020 has 29 days [bad-date]\n"
+    after = {p: p.read_bytes() for p in (project.root / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(project.root.glob(".site*"))  # no temporary folder left behind
+
+
+def test_plain_mkdocs_build_uses_the_hook(project):
+    project.event("e")
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project.root, check=True, timeout=300)
+    assert (project.root / "site" / "events" / "e" / "index.html").is_file()
+    project.write("events/bad.md", event_text(place="Atlantis"))
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project.root, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 1
+    assert "events/bad.md:4: error: unknown place 'Atlantis'; add it to places.yml [unknown-place]" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (project.root / "site" / "events" / "e" / "index.html").is_file()  # not cleaned
+
+
+def test_hand_written_pages_are_never_written(project):
+    project.event("e")
+    docs_before = {p: p.read_bytes() for p in (project.root / "docs").rglob("*")}
+    events_before = {p: p.read_bytes() for p in (project.root / "events").rglob("*") if p.is_file()}
+    assert project.run("build", "-q")[0] == 0
+    assert {p: p.read_bytes() for p in (project.root / "docs").rglob("*")} == docs_before
+    assert {p: p.read_bytes() for p in (project.root / "events").rglob("*") if p.is_file()} == events_before
+
+
+def test_conflicting_hand_written_page_is_an_error(project):
+    project.event("e")
+    project.write("docs/tags/index.md", "# My tags\n")
+    status, out, err = project.run("build", "-q")
+    assert status == 1
+    assert "docs/tags/index.md has the same path as a generated page" in err

@@ -1,0 +1,186 @@
+"""Every diagnostic code, each asserting the exact line `validate` prints."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import PLACES, event_text
+from timeline.schema import CODES
+
+E = "events/e.md"
+GOOD = event_text()
+
+
+def fm(front: str, body: str = "Body.\n") -> str:
+    return f"---\n{front}---\n{body}"
+
+
+BASE = ("title: T\ndate: 2020-02-03\nplace: Saraqeb\nsources:\n  - title: A\n    publisher: P\n"
+        "    url: https://example.org/a\n")
+
+# (code, files, expected stdout lines)
+CASES = [
+    ("file-too-large", {E: GOOD + "x" * 1_000_001}, [f"{E}:1: error: file is 1,000,162 bytes; the limit is 1,000,000 [file-too-large]"]),
+    ("not-utf8", {E: GOOD.encode() + b"\n\xe9t\xe9\n"}, [f"{E}:12: error: file is not UTF-8: byte 0xe9 cannot be decoded [not-utf8]"]),
+    ("not-utf8-16", {E: GOOD.encode("utf-16")}, [f"{E}:1: error: file is UTF-16; save it as UTF-8 [not-utf8]"]),
+    ("binary-file", {E: b"---\ntitle: \x00\x01\x02\n"}, [f"{E}:2: error: file contains a NUL byte: it looks like a binary file, not Markdown [binary-file]"]),
+    ("empty-file", {E: ""}, [f"{E}:1: error: file is empty [empty-file]"]),
+    ("only-bom", {E: b"\xef\xbb\xbf"}, [f"{E}:1: error: file is empty [empty-file]"]),
+    ("no-front-matter", {E: "# Title\n"}, [f"{E}:1: error: file does not start with '---': the front matter is missing [no-front-matter]"]),
+    ("unclosed-front-matter", {E: "---\ntitle: T\n"}, [f"{E}:1: error: front matter is never closed: no second '---' line [unclosed-front-matter]"]),
+    ("empty-front-matter", {E: "---\n---\nBody\n"}, [f"{E}:1: error: front matter is empty [empty-front-matter]"]),
+    ("front-matter-not-mapping", {E: fm("- a\n- b\n")}, [f"{E}:2: error: front matter must be 'key: value' lines, not a list [front-matter-not-mapping]"]),
+    ("yaml-syntax", {E: fm(BASE + "tags: [a, b\n")}, [f"{E}:10: error: YAML syntax: while parsing a flow sequence did not find expected ',' or ']' [yaml-syntax]"]),
+    ("yaml-too-deep", {E: fm(BASE + "tags: " + "[" * 40 + "]" * 40 + "\n")}, [f"{E}:9: error: YAML is nested more than 32 levels deep [yaml-too-deep]"]),
+    ("yaml-alias", {E: fm(BASE + "tags: &t [a]\nrelated: *t\n")}, [f"{E}:10: error: YAML aliases (*name) are not allowed: write the value out [yaml-alias]"]),
+    ("yaml-tag", {E: fm(BASE + "tags: !!python/object:os.system [a]\n")}, [f"{E}:9: error: YAML tag '!!python/object:os.system' is not allowed: only plain text, numbers, dates, lists and mappings [yaml-tag]"]),
+    ("bad-key", {E: fm(BASE + "[a]: b\n")}, [f"{E}:9: error: keys must be plain words such as 'title' [bad-key]"]),
+    ("duplicate-key", {E: fm(BASE + "title: Again\n")}, [f"{E}:9: error: duplicate key 'title' (first given on line 2) [duplicate-key]"]),
+    ("unknown-key", {E: fm(BASE + "palce: Idlib\n")}, [f"{E}:9: error: unknown key 'palce'; did you mean 'place'? [unknown-key]"]),
+    ("missing-key", {E: fm("title: T\ndate: 2020\nplace: Idlib\n")}, [f"{E}:1: error: missing required key 'sources' [missing-key]"]),
+    ("wrong-type", {E: fm(BASE.replace("title: T", "title: 2020"))}, [f"{E}:2: error: title must be text, not a number ('2020') [wrong-type]"]),
+    ("wrong-type-sources", {E: fm("title: T\ndate: 2020\nplace: Idlib\nsources: Le Monde\n")}, [f"{E}:5: error: sources must be a list of sources, not text ('Le Monde') [wrong-type]"]),
+    ("wrong-type-tags", {E: fm(BASE + "tags: {a: b}\n")}, [f"{E}:9: error: tags must be text, not a set of 'key: value' lines [wrong-type]"]),
+    ("empty-value", {E: fm(BASE.replace("title: T", "title: ''"))}, [f"{E}:2: error: title is empty [empty-value]"]),
+    ("bad-date", {E: fm(BASE.replace("2020-02-03", "2019-02-29"))}, [f"{E}:3: error: date: '2019-02-29': February 2019 has 28 days [bad-date]"]),
+    ("bad-date-form", {E: fm(BASE.replace("2020-02-03", "3 Feb 2020"))}, [f"{E}:3: error: date: '3 Feb 2020' is not a date; use YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[±HH:MM] [bad-date]"]),
+    ("end-before-start", {E: fm(BASE + "end: 2020-02-01\n")}, [f"{E}:9: error: end 2020-02-01 is before date 2020-02-03 [end-before-start]"]),
+    ("bad-url", {E: fm(BASE.replace("https://example.org/a", "www.example.org/a"))}, [f"{E}:8: error: url 'www.example.org/a' is not an absolute http(s) address [bad-url]"]),
+    ("bad-id", {"events/Clash_1.md": GOOD}, ["events/Clash_1.md:1: error: event id 'Clash_1' has capital letters (the id is the file name without .md) [bad-id]"]),
+    ("bad-id-cyrillic", {"events/s\u0430raqeb.md": GOOD}, ["events/s\u0430raqeb.md:1: error: event id 's\u0430raqeb' contains the non-ASCII character '\u0430' (U+0430 CYRILLIC SMALL LETTER A) (the id is the file name without .md) [bad-id]"]),
+    ("bad-slug", {E: fm(BASE + "tags: [Turkey]\n")}, [f"{E}:9: error: tag 'Turkey' must be lowercase letters, digits and hyphens [bad-slug]"]),
+    ("unknown-place", {E: fm(BASE.replace("place: Saraqeb", "place: Saraqb"))}, [f"{E}:4: error: unknown place 'Saraqb'; did you mean 'Saraqib' or 'Saraqeb'? [unknown-place]"]),
+    ("unknown-related", {E: fm(BASE + "related:\n  - x-clash\n  - x-clsh\n"), "events/x-clash.md": GOOD}, [f"{E}:11: error: related event 'x-clsh' does not exist; did you mean 'x-clash'? [unknown-related]"]),
+    ("bad-related", {E: fm(BASE + "related: [e]\n")}, [f"{E}:9: error: an event cannot be related to itself [bad-related]"]),
+    ("duplicate-id", {"events/a/e.md": GOOD, "events/b/e.md": GOOD}, ["events/b/e.md:1: error: duplicate event id 'e': events/a/e.md has the same file name [duplicate-id]"]),
+    ("unsafe-html", {E: fm(BASE, "Fine.\n<img src=x onerror=alert(1)>\n")}, [f"{E}:11: error: raw HTML that can run script is not allowed: '<img src=x onerror=' [unsafe-html]"]),
+    ("unsafe-html-entity", {E: fm(BASE, "[x](&#x6A;avascript:alert(1))\n")}, [f"{E}:10: error: raw HTML that can run script is not allowed: 'javascript:' [unsafe-html]"]),
+    ("unsafe-html-script", {E: fm(BASE, "<SCRIPT>alert(1)</SCRIPT>\n")}, [f"{E}:10: error: raw HTML that can run script is not allowed: '<SCRIPT' [unsafe-html]"]),
+    ("duplicate-place", {E: fm(BASE.replace("place: Saraqeb", "place: [Saraqeb, saraqib]"))}, [f"{E}:4: warning: place 'saraqib' is listed twice [duplicate-place]"]),
+    ("duplicate-entry", {E: fm(BASE + "tags:\n  - a\n  - a\n")}, [f"{E}:11: warning: tag 'a' is listed twice [duplicate-entry]"]),
+    ("published-before-event", {E: fm(BASE + "    published: 2020-01\n")}, [f"{E}:9: warning: source published 2020-01, before the event's date 2020-02-03: a source cannot report what had not happened yet [published-before-event]"]),
+    ("duplicate-url", {E: fm(BASE + "  - title: B\n    publisher: P\n    url: https://example.org/a\n")}, [f"{E}:11: warning: url 'https://example.org/a' is cited twice (also line 8) [duplicate-url]"]),
+    ("publisher-spelling", {"events/a.md": GOOD, "events/b.md": event_text(publisher="Le monde")}, ["events/b.md:1: warning: publisher 'Le monde' is also spelled 'Le Monde' (in events/a.md): use one spelling [publisher-spelling]"]),
+    ("not-markdown", {"events/notes.txt": "x"}, ["events/notes.txt:1: warning: not an event file (event files end in .md); ignored [not-markdown]"]),
+    ("missing-places", {E: GOOD, "places.yml": None}, [f"{E}:4: error: unknown place 'Saraqeb'; add it to places.yml [unknown-place]", "places.yml:1: error: places.yml is missing: every event needs a place from it [missing-places]"]),
+    ("places-not-mapping", {"places.yml": "- a\n"}, ["places.yml:1: error: places.yml must map place ids to their fields ('saraqeb:' then indented 'name: Saraqeb') [places-not-mapping]"]),
+    ("bad-coordinate", {"places.yml": PLACES + "x:\n  name: X\n  lat: 91\n  lon: 0\n"}, ["places.yml:19: error: lat 91 is out of range (-90 to 90) [bad-coordinate]"]),
+    ("duplicate-alias", {"places.yml": PLACES + "x:\n  name: X\n  aliases: [saraqib]\n"}, ["places.yml:17: error: 'saraqib' names both 'saraqeb' (line 1) and 'x': a name or alias must point to one place [duplicate-alias]"]),
+    ("places-duplicate-key", {"places.yml": PLACES + "idlib:\n  name: Idlib again\n"}, ["places.yml:17: error: duplicate key 'idlib' (first given on line 13) [duplicate-key]"]),
+    ("places-missing-name", {"places.yml": PLACES + "x:\n  lat: 1\n  lon: 2\n"}, ["places.yml:17: error: place 'x' has no 'name' [missing-key]"]),
+]
+
+
+@pytest.mark.parametrize("code,files,expected", CASES, ids=[c[0] for c in CASES])
+def test_diagnostic_line(project, code, files, expected):
+    for path, content in files.items():
+        if content is None:
+            (project.root / path).unlink()
+        else:
+            project.write(path, content)
+    status, out, err = project.run("validate")
+    assert out.splitlines() == expected
+    assert status == (1 if any(": error: " in line for line in expected) else 0)
+
+
+def test_every_code_is_documented_and_tested():
+    tested = {line.rsplit("[", 1)[1].rstrip("]") for _, _, lines in CASES for line in lines}
+    assert tested <= set(CODES)
+    # unreadable: needs a file the test user cannot read (root can read anything); symlink: tested below.
+    assert set(CODES) - tested == {"unreadable", "symlink"}
+
+
+def test_valid_event_has_no_output(project):
+    project.event("2020-02-03-clash")
+    status, out, err = project.run("validate")
+    assert (status, out) == (0, "")
+    assert err.strip() == "OK: 1 event, no problems"
+
+
+def test_all_problems_in_one_run_sorted(project):
+    project.write("events/b.md", fm(BASE.replace("place: Saraqeb", "place: Nowhere") + "palce: x\n"))
+    project.write("events/a.md", fm(BASE.replace("2020-02-03", "2020-13-01")))
+    status, out, err = project.run("validate")
+    assert status == 1
+    assert out.splitlines() == [
+        "events/a.md:3: error: date: '2020-13-01': month 13 does not exist (1 to 12) [bad-date]",
+        "events/b.md:4: error: unknown place 'Nowhere'; add it to places.yml [unknown-place]",
+        "events/b.md:9: error: unknown key 'palce'; did you mean 'place'? [unknown-key]",
+    ]
+    assert err.strip() == "3 errors in 2 files"
+
+
+def test_warnings_alone_exit_zero(project):
+    project.write(E, fm(BASE + "tags: [a, a]\n"))
+    status, out, err = project.run("validate")
+    assert status == 0 and "warning:" in out
+    assert err.strip() == "0 errors, 1 warning in 1 file"
+
+
+def test_accepts_bom_crlf_rtl_and_emoji(project):
+    text = event_text(title="اشتباكات في سراقب 🔥", body="نص عربي.\r\n\r\nEmoji 🚀").replace("\n", "\r\n")
+    project.write("events/e.md", b"\xef\xbb\xbf" + text.encode())
+    status, out, _ = project.run("validate")
+    assert (status, out) == (0, "")
+
+
+def test_place_by_alias_any_case_and_list(project):
+    project.event("a", place="saraqib")
+    project.event("b", place="[MAARAT AL-NUMAN, idlib]")
+    status, out, _ = project.run("validate")
+    assert (status, out) == (0, "")
+
+
+def test_yaml_date_forms_as_editors_type_them(project):
+    for i, value in enumerate(["2017", "2019-12", "2020-02-03", "'2020-02-03'", "2020-02-03T10:00",
+                               "2020-02-03T10:00+03:00", "2020-02-03 10:00:00"]):
+        project.event(f"e{i}", date=value)
+    status, out, _ = project.run("validate")
+    assert (status, out) == (0, "")
+
+
+def test_github_format(project):
+    project.write(E, fm(BASE + "palce: x\n"))
+    status, out, _ = project.run("validate", "--format", "github")
+    assert status == 1
+    assert out.splitlines() == [
+        f"::error file={E},line=9,title=unknown-key::unknown key 'palce'; did you mean 'place'?"]
+
+
+def test_paths_limit_the_report_but_cross_references_still_checked(project):
+    project.write("events/a.md", fm(BASE + "related: [b]\n"))
+    project.write("events/b.md", fm(BASE + "palce: x\n"))
+    status, out, _ = project.run("validate", str(project.root / "events/a.md"))
+    assert (status, out) == (0, "")
+    status, out, _ = project.run("validate", "events/b.md")
+    assert status == 1 and out.startswith("events/b.md:9:")
+
+
+def test_usage_error_exits_2(project):
+    status, _, _ = project.run("frobnicate")
+    assert status == 2
+    result = project.run_script("validate", "--format", "xml")
+    assert result.returncode == 2
+
+
+def test_real_script_from_project_folder(project):
+    project.write(E, fm(BASE + "palce: x\n"))
+    result = project.run_script("validate")
+    assert result.returncode == 1
+    assert result.stdout == f"{E}:9: error: unknown key 'palce'; did you mean 'place'? [unknown-key]\n"
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks on this system")
+def test_symlinks_refused(project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "x.md").write_text(GOOD)
+    os.symlink(outside / "x.md", project.root / "events" / "link.md")
+    os.symlink(outside, project.root / "events" / "folder")
+    status, out, _ = project.run("validate")
+    assert status == 1
+    assert out.splitlines() == [
+        "events/folder:1: error: symlinked folders are not allowed in events/ [symlink]",
+        "events/link.md:1: error: symlinks are not allowed in events/ [symlink]",
+    ]
