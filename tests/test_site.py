@@ -155,3 +155,75 @@ def test_conflicting_hand_written_page_is_an_error(project):
     status, out, err = project.run("build", "-q")
     assert status == 1
     assert "docs/tags/index.md has the same path as a generated page" in err
+
+
+def test_search_index_covers_events(example_site, example_data):
+    index = json.loads((example_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    for event in example_data["events"]:
+        assert event["url"] in locations
+
+
+def test_editing_guide_tables_come_from_the_schema(example_site):
+    from timeline.schema import CODES, EVENT_FIELDS
+    page = read_site(example_site)["editing/index.html"]
+    text = " ".join(page.text)
+    assert "<!-- timeline" not in (example_site / "editing" / "index.html").read_text(encoding="utf-8")
+    for field in EVENT_FIELDS:
+        assert field.doc.split("`")[0].strip() in text
+    for code in CODES:
+        assert code in text
+
+
+def test_editorial_warnings_do_not_fail_the_strict_build(project):
+    project.event("e", extra="tags: [a, a]\n")
+    status, out, err = project.run("build", "-q")
+    assert status == 0, err
+
+
+def test_serve_watches_events_and_places(project):
+    from types import SimpleNamespace
+
+    from timeline.mkdocs_hook import on_serve
+    watched = []
+    server = SimpleNamespace(watch=watched.append)
+    on_serve(server, SimpleNamespace(config_file_path=str(project.root / "mkdocs.yml")), None)
+    assert watched == [str(project.root / "events"), str(project.root / "places.yml")]
+
+
+def test_serve_rebuilds_when_an_event_changes(project):
+    """The real `serve`: edit an event file, and the served page changes."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    path = project.event("e", title="First title")
+    server = subprocess.Popen([sys.executable, str(REPO / "build_timeline.py"), "serve", "--dev-addr",
+                               f"127.0.0.1:{port}"], cwd=project.root, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/events/e/", timeout=5) as response:
+                return response.read().decode()
+        except OSError:
+            return ""
+
+    def wait_for(text: str) -> bool:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if text in page():
+                return True
+            time.sleep(0.3)
+        return False
+
+    try:
+        assert wait_for("First title")
+        path.write_text(event_text(title="Second title"), encoding="utf-8")
+        assert wait_for("Second title")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
