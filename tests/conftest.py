@@ -101,3 +101,19 @@ class Project:
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The example timeline, built once by the CLI exactly as README says, into a temporary folder."""
+    site = tmp_path_factory.mktemp("example") / "site"
+    result = subprocess.run([sys.executable, "build_timeline.py", "build", "--site-dir", str(site)],
+                            cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="session")
+def example_data(example_site) -> dict:
+    import json
+    return json.loads((example_site / "events.json").read_text(encoding="utf-8"))

@@ -14,21 +14,6 @@ from sitecheck import dead_links, read_site
 from timeline.pages import publisher_slug
 
 
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory) -> Path:
-    """The example timeline, built by the CLI exactly as README says, into a temporary folder."""
-    site = tmp_path_factory.mktemp("example") / "site"
-    result = subprocess.run([sys.executable, "build_timeline.py", "build", "--site-dir", str(site)],
-                            cwd=REPO, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
-    return site
-
-
-@pytest.fixture(scope="module")
-def example_data(example_site) -> dict:
-    return json.loads((example_site / "events.json").read_text(encoding="utf-8"))
-
-
 def test_no_dead_link_or_anchor(example_site):
     pages = read_site(example_site)
     assert len(pages) > 50
@@ -227,3 +212,39 @@ def test_serve_rebuilds_when_an_event_changes(project):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_periods_on_home_and_event_pages(example_site, example_data):
+    home = (example_site / "index.html").read_text(encoding="utf-8")
+    assert 'id="period-government-offensive"' in home and 'id="period-ceasefire"' in home
+    inside = next(e for e in example_data["events"] if e["start"].startswith("2020-02"))
+    text = " ".join(read_site(example_site)[f"events/{inside['id']}/index.html"].text)
+    assert "Government offensive on Idlib" in text
+    before = next(e for e in example_data["events"] if e["start"].startswith("2017"))
+    assert "Government offensive" not in " ".join(read_site(example_site)[f"events/{before['id']}/index.html"].text)
+
+
+def test_map_page_lists_every_place_with_events(example_site, example_data):
+    import re
+    page = (example_site / "map" / "index.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/json" id="tl-map-data">(.*?)</script>', page, re.S)[1])
+    expected = {p["id"] for e in example_data["events"] for p in e["places"] if p["lat"] is not None}
+    assert {p["id"] for p in data} == expected
+    counts = {}
+    for event in example_data["events"]:
+        for place in event["places"]:
+            counts[place["id"]] = counts.get(place["id"], 0) + 1
+    assert all(p["count"] == counts[p["id"]] for p in data)
+    for place_id in expected:  # the list beside the map links every place, for readers without script
+        assert f'href="../places/{place_id}/"' in page
+
+
+def test_no_request_to_another_host(example_site):
+    """Readers of a conflict timeline may be at risk: no font, script or style from elsewhere."""
+    import re
+    for page in example_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*>", html):
+            assert not re.search(r"(?:src|href)=\"?(?:https?:)?//", tag), f"{page}: {tag}"
+    for css in example_site.rglob("*.css"):
+        assert not re.search(r"@import|url\((?:['\"])?(?:https?:)?//", css.read_text(encoding="utf-8")), css

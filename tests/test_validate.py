@@ -68,6 +68,12 @@ CASES = [
     ("bad-coordinate", {"places.yml": PLACES + "x:\n  name: X\n  lat: 91\n  lon: 0\n"}, ["places.yml:19: error: lat 91 is out of range (-90 to 90) [bad-coordinate]"]),
     ("duplicate-alias", {"places.yml": PLACES + "x:\n  name: X\n  aliases: [saraqib]\n"}, ["places.yml:17: error: 'saraqib' names both 'saraqeb' (line 1) and 'x': a name or alias must point to one place [duplicate-alias]"]),
     ("places-duplicate-key", {"places.yml": PLACES + "idlib:\n  name: Idlib again\n"}, ["places.yml:17: error: duplicate key 'idlib' (first given on line 13) [duplicate-key]"]),
+    ("periods-bad-shape", {"periods.yml": "just text\n"}, ["periods.yml:1: error: periods.yml must be a list of periods, each with '- id:', 'title:', 'start:' and optionally 'end:' [periods-bad-shape]"]),
+    ("periods-missing-key", {"periods.yml": "- id: war\n  start: 2019\n"}, ["periods.yml:1: error: period is missing its 'title' [missing-key]"]),
+    ("periods-end-before-start", {"periods.yml": "- id: war\n  title: War\n  start: 2019\n  end: 2018-05\n"}, ["periods.yml:4: error: end 2018-05 is before start 2019 [end-before-start]"]),
+    ("periods-bad-date", {"periods.yml": "war:\n  title: War\n  start: 2019-00\n"}, ["periods.yml:3: error: start: '2019-00': month 0 does not exist (1 to 12) [bad-date]"]),
+    ("periods-duplicate-id", {"periods.yml": "- {id: war, title: War, start: 2019}\n- {id: war, title: War 2, start: 2020}\n"}, ["periods.yml:2: error: duplicate period id 'war' (first on line 1) [duplicate-id]"]),
+    ("periods-unknown-key", {"periods.yml": "- id: war\n  title: War\n  start: 2019\n  ends: 2020\n"}, ["periods.yml:4: error: unknown key 'ends'; did you mean 'end'? [unknown-key]"]),
     ("places-missing-name", {"places.yml": PLACES + "x:\n  lat: 1\n  lon: 2\n"}, ["places.yml:17: error: place 'x' has no 'name' [missing-key]"]),
 ]
 

@@ -12,7 +12,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .exports import plan_exports
-from .pages import plan_pages
+from .pages import Site, plan_pages
 from .schema import codes_markdown, fields_markdown
 from .validate import validate_project
 
@@ -20,7 +20,25 @@ log = get_plugin_logger("build_timeline")
 
 # Generated pages a site's nav may list; every other generated page stays out of the sidebar,
 # because each page embeds the whole navigation (1,000 pages in the nav take 37 s, out of it 6 s).
-NAV_PAGES = {"index.md", "places/index.md", "tags/index.md", "sources/index.md"}
+NAV_PAGES = {"index.md", "map.md", "places/index.md", "tags/index.md", "sources/index.md"}
+
+# The timeline's own CSS, script and bundled libraries ship inside the package, so a site
+# needs no copy of them in docs/; they are served under assets/timeline/.
+ASSETS = Path(__file__).parent / "assets"
+ASSET_URI = "assets/timeline"
+
+
+def on_config(config):
+    config.extra_css.append(f"{ASSET_URI}/timeline.css")
+    config.extra_javascript.append(f"{ASSET_URI}/timeline.js")
+    return config
+
+
+def site_settings(config) -> Site:
+    """Map tiles come from mkdocs.yml (extra: timeline: tiles:); by default there are none,
+    so the site makes no request to another host."""
+    options = (config.extra or {}).get("timeline") or {}
+    return Site(config.use_directory_urls, str(options.get("tiles") or ""), str(options.get("attribution") or ""))
 
 
 def project_root(config) -> Path:
@@ -53,7 +71,11 @@ def on_files(files: Files, config) -> Files:
     if home is not None:
         intro = home.content_string
         files.remove(home)
-    for uri, text in plan_pages(timeline, intro, config.use_directory_urls).items():
+    for asset in sorted(ASSETS.rglob("*")):
+        if asset.is_file():
+            uri = f"{ASSET_URI}/{asset.relative_to(ASSETS).as_posix()}"
+            files.append(File.generated(config, uri, abs_src_path=str(asset)))
+    for uri, text in plan_pages(timeline, intro, site_settings(config)).items():
         if files.get_file_from_path(uri) is not None:
             raise PluginError(f"docs/{uri} has the same path as a generated page; rename or remove it")
         inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
@@ -74,7 +96,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 def on_serve(server, config, builder):
     """Rebuild when an event or the gazetteer changes, not only when docs/ does."""
     root = project_root(config)
-    for path in (root / "events", root / "places.yml"):
+    for path in (root / "events", root / "places.yml", root / "periods.yml"):
         if path.exists():
             server.watch(str(path))
     return server

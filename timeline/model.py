@@ -179,11 +179,28 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Period:
+    """A named stretch of time (an offensive, a ceasefire) drawn on the timeline."""
+
+    id: str
+    title: str
+    start: PartialDate
+    end: PartialDate | None = None  # None: still going on
+    description: str | None = None
+
+    def contains(self, event: Event) -> bool:
+        """An event belongs to a period when it starts inside it."""
+        end = self.end.last_day if self.end else None
+        return self.start.first_day <= event.start.first_day and (end is None or event.start.first_day <= end)
+
+
+@dataclass(frozen=True)
 class Timeline:
     """Everything the validator accepted, in chronological order."""
 
     events: tuple[Event, ...]
     places: dict[str, Place] = field(default_factory=dict)
+    periods: tuple[Period, ...] = ()  # in time order
 
     def by_id(self) -> dict[str, Event]:
         return {event.id: event for event in self.events}

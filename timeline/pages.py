@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import markdown
 import nh3
 
-from .model import MONTHS, Event, Place, Timeline, human_range, slugify
+from .model import MONTHS, Event, Period, Place, Timeline, human_range, slugify
 
 TIMELINE_MARKER = "<!-- timeline -->"
 
@@ -51,6 +51,8 @@ class Site:
     """Where pages live and how one page links to another."""
 
     directory_urls: bool = True
+    tiles: str = ""  # map tile URL template; empty: no tile server, outlines of countries only
+    attribution: str = ""  # the tile server's required credit (HTML from the site's own config)
 
     def url(self, uri: str) -> str:
         """Site-relative URL of a source uri: 'events/x.md' → 'events/x/'."""
@@ -117,6 +119,7 @@ class Planner:
             for other in event.related:
                 if other in self.by_id:
                     self.backlinks[other].append(event)
+        self.period_index = {period.id: i for i, period in enumerate(timeline.periods)}
         self.by_place: dict[str, list[Event]] = defaultdict(list)
         self.by_tag: dict[str, list[Event]] = defaultdict(list)
         self.by_publisher: dict[str, list[Event]] = defaultdict(list)
@@ -156,7 +159,10 @@ class Planner:
         tags = " ".join(self.link(here, tag_uri(t), t, "tl-tag") for t in event.tags)
         flag = ' <span class="tl-flag">sources differ</span>' if event.dispute else ""
         precision = event.start.precision + ("-span" if event.end else "")
-        return (f'<li class="tl-item tl-{precision}" id="{event.id}" data-year="{event.year}" '
+        periods = self.periods_of(event)
+        band = f" tl-band-{self.period_index[periods[-1].id] % 4}" if periods else ""
+        return (f'<li class="tl-item tl-{precision}{band}" id="{event.id}" data-year="{event.year}" '
+                f'data-periods="{" ".join(p.id for p in periods)}" '
                 f'data-tags="{" ".join(event.tags)}" data-places="{" ".join(event.places)}" '
                 f'data-publishers="{" ".join(publishers)}">'
                 f"{self.time(event)} "
@@ -165,12 +171,75 @@ class Planner:
                 + (f' <span class="tl-tags">{tags}</span>' if tags else "")
                 + "</span></li>")
 
-    def event_list(self, here: str, events: list[Event]) -> str:
+    def periods_of(self, event: Event) -> list[Period]:
+        return [p for p in self.timeline.periods if p.contains(event)]
+
+    def event_list(self, here: str, events: list[Event], marks: dict[str, list[str]] | None = None) -> str:
+        """An <ol> of events; `marks` maps an event id to period marks drawn just before it."""
         if not events:
             return '<p class="tl-empty">No events yet.</p>\n'
-        return '<ol class="tl-list">\n' + "\n".join(self.item(here, e) for e in events) + "\n</ol>\n"
+        lines = []
+        for event in events:
+            lines.extend((marks or {}).get(event.id, []))
+            lines.append(self.item(here, event))
+        return '<ol class="tl-list">\n' + "\n".join(lines) + "\n</ol>\n"
 
-    def grouped(self, here: str, events: list[Event], level: int = 2) -> str:
+    def period_marks(self) -> dict[str, list[str]]:
+        """Where each period begins on the timeline: before the first event inside it."""
+        marks: dict[str, list[str]] = defaultdict(list)
+        for period in self.timeline.periods:
+            first = next((e for e in self.events if period.contains(e)), None)
+            if first is not None:
+                marks[first.id].append(
+                    f'<li class="tl-period-mark tl-band-{self.period_index[period.id] % 4}" id="period-{period.id}">'
+                    f'<span class="tl-period-title">{esc(period.title)}</span> '
+                    f'<span class="tl-period-dates">{esc(self.period_dates(period))}</span></li>')
+        return marks
+
+    def period_dates(self, period: Period) -> str:
+        return human_range(period.start, period.end) if period.end else f"from {period.start.human()}"
+
+    def periods_legend(self, here: str) -> str:
+        if not self.timeline.periods:
+            return ""
+        items = []
+        for period in self.timeline.periods:
+            description = f'<span class="tl-period-description">{esc(period.description)}</span>' \
+                if period.description else ""
+            items.append(f'<li class="tl-band-{self.period_index[period.id] % 4}">'
+                         f'<a href="#period-{period.id}">{esc(period.title)}</a> '
+                         f'<span class="tl-period-dates">({esc(self.period_dates(period))})</span>{description}</li>')
+        return '<ul class="tl-periods" aria-label="Periods">\n' + "\n".join(items) + "\n</ul>\n"
+
+    def filters(self) -> str:
+        """The reader's filters. Hidden until timeline.js runs: without script the page is the full list.
+        Options cover the whole timeline, whatever part of it this page shows."""
+        groups = [
+            ("tag", "Tags", [(t, t, len(self.by_tag[t])) for t in sorted(self.by_tag)]),
+            ("place", "Places", sorted(((p, self.place_name(p), len(es)) for p, es in self.by_place.items()),
+                                       key=lambda o: o[1].casefold())),
+            ("publisher", "Sources", sorted(((slug, self.publisher_names[slug], len(es))
+                                            for slug, es in self.by_publisher.items()), key=lambda o: o[1].casefold())),
+            ("year", "Years", [(str(y), str(y), n) for y, n in sorted(self.year_counts().items())]),
+        ]
+        out = ['<form class="tl-filters" id="tl-filters" hidden aria-label="Filter the timeline">']
+        for name, label, options in groups:
+            boxes = "".join(f'<label><input type="checkbox" name="{name}" value="{esc(value)}"> {esc(text)} '
+                            f'<span class="tl-count-n">({count})</span></label>' for value, text, count in options)
+            out.append(f'<details class="tl-filter" data-filter="{name}"><summary>{label} <span class="tl-caret" aria-hidden="true">▾</span> '
+                       f'<span class="tl-chosen" data-for="{name}"></span></summary>'
+                       f'<fieldset><legend class="tl-sr-only">{label}</legend>{boxes}</fieldset></details>')
+        out.append(f'<p class="tl-status" role="status" aria-live="polite">Showing all {len(self.events)} events</p>'
+                   '<button type="reset" class="md-button tl-reset">Reset filters</button></form>\n')
+        return "".join(out)
+
+    def year_counts(self) -> dict[int, int]:
+        counts: dict[int, int] = defaultdict(int)
+        for event in self.events:
+            counts[event.year] += 1
+        return counts
+
+    def grouped(self, here: str, events: list[Event], level: int = 2, marks: dict | None = None) -> str:
         """Events under year and month headings, in time order. Headings are Markdown so
         that they enter the table of contents; their text is generated, never typed."""
         out = []
@@ -182,14 +251,14 @@ class Planner:
             out.append(f"{year_mark} {year}\n")
             whole_year = [e for e in by_year[year] if e.start.month is None]
             if whole_year:
-                out.append(self.event_list(here, whole_year))
+                out.append(self.event_list(here, whole_year, marks))
             by_month: dict[int, list[Event]] = defaultdict(list)
             for event in by_year[year]:
                 if event.start.month is not None:
                     by_month[event.start.month].append(event)
             for month in sorted(by_month):
                 out.append(f"{month_mark} {MONTHS[month]} {year}\n")
-                out.append(self.event_list(here, by_month[month]))
+                out.append(self.event_list(here, by_month[month], marks))
         return "\n".join(out)
 
     # ------------------------------------------------------------ pages
@@ -201,7 +270,8 @@ class Planner:
                    + (f", {esc(human_range(self.events[0].start, None))} to "
                       f"{esc((self.events[-1].end or self.events[-1].start).human())}" if count else "")
                    + ".</p>\n")
-        body = summary + "\n" + self.grouped(here, list(self.events))
+        body = (summary + "\n" + self.periods_legend(here) + "\n" + self.filters() + "\n"
+                + self.grouped(here, list(self.events), marks=self.period_marks()))
         if intro is None:
             return front_matter("Timeline") + "# Timeline\n\n" + body
         if TIMELINE_MARKER in intro:
@@ -217,6 +287,11 @@ class Planner:
         label = "Places" if len(event.places) > 1 else "Place"
         facts.append(f"<dt>{label}</dt><dd>" + ", ".join(self.link(here, place_uri(p), self.place_name(p))
                                                         for p in event.places) + "</dd>")
+        periods = self.periods_of(event)
+        if periods:
+            facts.append(f"<dt>Period{'s' if len(periods) > 1 else ''}</dt><dd>" + ", ".join(
+                f'<a href="{html.escape(self.site.href(here, "index.md"))}#period-{p.id}">{esc(p.title)}</a>'
+                for p in periods) + "</dd>")
         if event.tags:
             facts.append("<dt>Tags</dt><dd>" + " ".join(self.link(here, tag_uri(t), t, "tl-tag")
                                                         for t in event.tags) + "</dd>")
@@ -264,6 +339,42 @@ class Planner:
         links.append(f'<a class="tl-up" href="{home}"><span class="tl-label">On the timeline</span></a>')
         return '<nav class="tl-prevnext" aria-label="Previous and next events">' + "".join(links) + "</nav>\n"
 
+    def map_block(self, here: str, places: list[Place], label: str) -> str:
+        """A Leaflet map of `places`, bundled with the site. The data sits in a JSON block (inert under any
+        Content-Security-Policy); without script, tiles or network, the lists beside it still carry the links."""
+        data = [{"id": p.id, "name": p.name, "lat": p.lat, "lon": p.lon, "count": len(self.by_place.get(p.id, [])),
+                 "url": self.site.href(here, place_uri(p.id))} for p in places if p.has_coordinates]
+        if not data:
+            return ""
+        asset = lambda path: html.escape(self.site.href(here, f"assets/timeline/{path}"))  # noqa: E731
+        payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+        block_id = "tl-map-data"
+        return ('<div class="tl-map-block">'
+                f'<link rel="stylesheet" href="{asset("vendor/leaflet/leaflet.css")}">'
+                f'<div class="tl-map" role="region" aria-label="{esc(label)}" data-places="{block_id}" '
+                f'data-tiles="{esc(self.site.tiles)}" data-attribution="{esc(self.site.attribution)}" '
+                f'data-world="{asset("vendor/world-atlas/countries-110m.json")}"></div>'
+                f'<script type="application/json" id="{block_id}">{payload}</script>'
+                f'<script src="{asset("vendor/leaflet/leaflet.js")}"></script>'
+                f'<script src="{asset("vendor/topojson-client/topojson-client.min.js")}"></script>'
+                f'<script src="{asset("map.js")}"></script>'
+                "</div>\n")
+
+    def map_page(self) -> str:
+        here = "map.md"
+        places = sorted((self.timeline.places[p] for p in self.by_place), key=lambda p: (p.name.casefold(), p.id))
+        located = [p for p in places if p.has_coordinates]
+        rows = "".join(f"<li>{self.link(here, place_uri(p.id), p.name)} "
+                       f'<span class="tl-count-n">({len(self.by_place[p.id])} event{"s" if len(self.by_place[p.id]) != 1 else ""})</span></li>'
+                       for p in places)
+        unplaced = len(places) - len(located)
+        note = f'<p class="tl-note">{unplaced} place{"s have" if unplaced != 1 else " has"} no coordinates and ' \
+               "appear only in the list.</p>\n" if unplaced else ""
+        return (front_matter("Map") + "# Map\n\n"
+                + f'<p class="tl-summary">{len(located)} places with events. Select a place to see its events.</p>\n\n'
+                + self.map_block(here, located, "Map of the places with events") + "\n"
+                + "## All places with events\n\n" + f'<ul class="tl-place-list">{rows}</ul>\n' + note)
+
     def place_page(self, place: Place) -> str:
         here = place_uri(place.id)
         out = [front_matter(place.name), f"<h1>{esc(place.name)}</h1>\n"]
@@ -283,6 +394,8 @@ class Planner:
             out.append('<dl class="tl-facts">' + "".join(facts) + "</dl>\n")
         if place.description:
             out.append(f"<p>{esc(place.description)}</p>\n")
+        if place.has_coordinates:
+            out.append(self.map_block(here, [place], f"Map of {place.name}"))
         inside = sorted((p for p in self.timeline.places.values() if p.parent == place.id), key=lambda p: p.name)
         if inside:
             out.append('<p class="tl-children">Places within: '
@@ -337,6 +450,7 @@ class Planner:
         places = sorted(self.timeline.places.values(), key=lambda p: (p.name.casefold(), p.id))
         for place in places:
             pages[place_uri(place.id)] = self.place_page(place)
+        pages["map.md"] = self.map_page()
         pages["places/index.md"] = self.index_page("Places", "places/index.md", "Place", [
             (place_uri(p.id), p.name, len(self.by_place.get(p.id, [])),
              ", ".join(x for x in (p.kind, p.country) if x)) for p in places])
@@ -352,6 +466,6 @@ class Planner:
         return pages
 
 
-def plan_pages(timeline: Timeline, intro: str | None = None, directory_urls: bool = True) -> dict[str, str]:
+def plan_pages(timeline: Timeline, intro: str | None = None, site: Site = Site()) -> dict[str, str]:
     """Every generated page, keyed by its source uri (as if it were in docs/)."""
-    return Planner(timeline, Site(directory_urls)).pages(intro)
+    return Planner(timeline, site).pages(intro)

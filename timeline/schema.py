@@ -52,6 +52,15 @@ PLACE_FIELDS = (
     Field("description", "text", False, "A sentence shown on the place page.", ""),
 )
 
+PERIOD_FIELDS = (
+    Field("id", "id", True, "A lowercase slug naming the period (in a list; or use it as the mapping key).",
+          "government-offensive"),
+    Field("title", "text", True, "The period's name as readers see it.", "Government offensive on Idlib"),
+    Field("start", "date", True, "When it began, in the same forms as an event's `date`.", "2019-11"),
+    Field("end", "date", False, "When it ended; leave it out while it goes on.", "2020-03-05"),
+    Field("description", "text", False, "A sentence or two, attributed like any event text.", ""),
+)
+
 SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
 RESERVED_IDS = {"index"}  # events/index would collide with the folder's own page
 
@@ -101,6 +110,8 @@ CODES = {
     "places-not-mapping": ("error", "places.yml is not a mapping from place ids to their fields."),
     "bad-coordinate": ("error", "A latitude or longitude is out of range, or only one of the two is given."),
     "duplicate-alias": ("error", "Two places share a name or alias, so events could not say which one they mean."),
+    # periods.yml
+    "periods-bad-shape": ("error", "periods.yml is not a list of periods (or a mapping from period ids to their fields)."),
 }
 
 
@@ -114,7 +125,8 @@ def fields_markdown() -> str:
         return "\n".join(rows)
 
     return (f"### Event keys\n\n{table(EVENT_FIELDS)}\n\n### Source keys (each item of `sources`)\n\n"
-            f"{table(SOURCE_FIELDS)}\n\n### Place keys (in places.yml)\n\n{table(PLACE_FIELDS)}\n")
+            f"{table(SOURCE_FIELDS)}\n\n### Place keys (in places.yml)\n\n{table(PLACE_FIELDS)}\n\n"
+            f"### Period keys (in periods.yml)\n\n{table(PERIOD_FIELDS)}\n")
 
 
 def codes_markdown() -> str:

@@ -17,8 +17,8 @@ import yaml
 from . import load
 from .dates import parse_date
 from .load import Document, Entry, error, warning
-from .model import Diagnostic, Event, PartialDate, Place, Source, Timeline, slugify
-from .schema import EVENT_FIELDS, PLACE_FIELDS, RESERVED_IDS, SLUG_PATTERN, SOURCE_FIELDS
+from .model import Diagnostic, Event, PartialDate, Period, Place, Source, Timeline, slugify
+from .schema import EVENT_FIELDS, PERIOD_FIELDS, PLACE_FIELDS, RESERVED_IDS, SLUG_PATTERN, SOURCE_FIELDS
 
 STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (f"tag:yaml.org,2002:{t}" for t in
                                           ("str", "int", "float", "bool", "null", "timestamp"))
@@ -215,6 +215,65 @@ def place_index(places: dict[str, Place]) -> dict[str, str]:
         for spelling in (place.id, place.name, *place.aliases):
             index.setdefault(fold(spelling), place.id)
     return index
+
+
+# ---------------------------------------------------------------- periods.yml
+
+def validate_periods(root: Path, file: Path) -> tuple[tuple[Period, ...], list[Diagnostic]]:
+    """periods.yml: a list of periods each with an `id`, or a mapping from id to the other fields."""
+    path = load.relative(root, file)
+    if not file.exists():
+        return (), []
+    node, problems = load.load_yaml_file(root, file)
+    if node is None or problems:
+        return (), problems
+    items: list[tuple[str | None, int, yaml.Node]] = []  # (id from the mapping key, line, fields node)
+    if isinstance(node, yaml.SequenceNode):
+        items = [(None, 1 + item.start_mark.line, item) for item in node.value]
+    elif isinstance(node, yaml.MappingNode):
+        items = [(key, entry.line, entry.node) for key, entry in load.mapping_entries(path, node, 1, problems).items()]
+    else:
+        return (), [error(path, 1 + node.start_mark.line, "periods.yml must be a list of periods, each with "
+                          "'- id:', 'title:', 'start:' and optionally 'end:'", "periods-bad-shape")]
+    known = [f.key for f in PERIOD_FIELDS if not (items and items[0][0] is not None and f.key == "id")]
+    periods: list[Period] = []
+    first_line: dict[str, int] = {}
+    for key_id, line, item in items:
+        if not isinstance(item, yaml.MappingNode):
+            problems.append(error(path, line, f"each period needs 'title:' and 'start:' lines, not {describe(item)}",
+                                  "wrong-type"))
+            continue
+        before = len(problems)
+        fields = load.mapping_entries(path, item, 1, problems)
+        for name, entry in fields.items():
+            if name not in known:
+                unknown_key(path, entry, known, "period", problems)
+        for spec in PERIOD_FIELDS:
+            if spec.required and spec.key not in fields and not (spec.key == "id" and key_id):
+                problems.append(error(path, line, f"period is missing its {spec.key!r}", "missing-key"))
+        values: dict[str, object] = {}
+        for spec in PERIOD_FIELDS:
+            if spec.key in fields:
+                f = fields[spec.key]
+                reader = read_date if spec.kind == "date" else read_text
+                values[spec.key] = reader(path, f.line, spec.key, f.node, problems)
+        period_id = key_id or values.get("id")
+        if period_id and not _SLUG.fullmatch(period_id):
+            problems.append(error(path, line, f"period id {period_id!r} must be lowercase letters, digits and hyphens",
+                                  "bad-id", f"use {slugify(period_id) or 'a-slug'!r}"))
+        elif period_id in first_line:
+            problems.append(error(path, line, f"duplicate period id {period_id!r} (first on line {first_line[period_id]})",
+                                  "duplicate-id"))
+        elif period_id:
+            first_line[period_id] = line
+        start, end = values.get("start"), values.get("end")
+        if start and end and end.last_day < start.first_day:
+            problems.append(error(path, fields["end"].line, f"end {end.iso()} is before start {start.iso()}",
+                                  "end-before-start"))
+        if len(problems) == before:
+            periods.append(Period(period_id, values["title"], start, end, values.get("description")))
+    periods.sort(key=lambda p: (p.start.sort_key, p.id))
+    return tuple(periods), problems
 
 
 # ---------------------------------------------------------------- events
@@ -452,6 +511,8 @@ def validate_project(root: Path, only: set[str] | None = None) -> tuple[Timeline
     """Load and check everything under `root`. Diagnostics come back sorted; the Timeline
     holds only the events without errors, and only if there are no errors at all is it complete."""
     places, problems = validate_places(root, root / "places.yml")
+    periods, period_problems = validate_periods(root, root / "periods.yml")
+    problems += period_problems
     index = place_index(places)
     files, file_problems = load.find_event_files(root, root / "events")
     problems += file_problems
@@ -470,7 +531,7 @@ def validate_project(root: Path, only: set[str] | None = None) -> tuple[Timeline
     events = sorted((e for e in events if e.path not in bad), key=lambda e: e.sort_key)
     if only is not None:
         problems = [p for p in problems if p.path in only]
-    return Timeline(tuple(events), places), sorted(set(problems), key=_order)
+    return Timeline(tuple(events), places, periods), sorted(set(problems), key=_order)
 
 
 def _order(d: Diagnostic) -> tuple:
