@@ -153,7 +153,9 @@ class Planner:
                 f"{esc(human_range(event.start, event.end))}</time>")
 
     def item(self, here: str, event: Event) -> str:
-        """One entry of a timeline list; the data-* attributes feed the reader's filters."""
+        """One entry of a timeline list; the data-* attributes feed the reader's filters.
+        Only the home timeline gives entries an id (the target of each event's "On the timeline"
+        link): elsewhere an event can be listed twice on one page, as related and as a backlink."""
         publishers = sorted({publisher_slug(s.publisher) for s in event.sources})
         places = ", ".join(self.link(here, place_uri(p), self.place_name(p)) for p in event.places)
         tags = " ".join(self.link(here, tag_uri(t), t, "tl-tag") for t in event.tags)
@@ -161,7 +163,8 @@ class Planner:
         precision = event.start.precision + ("-span" if event.end else "")
         periods = self.periods_of(event)
         band = f" tl-band-{self.period_index[periods[-1].id] % 4}" if periods else ""
-        return (f'<li class="tl-item tl-{precision}{band}" id="{event.id}" data-year="{event.year}" '
+        anchor = f' id="{event.id}"' if here == "index.md" else ""
+        return (f'<li class="tl-item tl-{precision}{band}"{anchor} data-year="{event.year}" '
                 f'data-periods="{" ".join(p.id for p in periods)}" '
                 f'data-tags="{" ".join(event.tags)}" data-places="{" ".join(event.places)}" '
                 f'data-publishers="{" ".join(publishers)}">'

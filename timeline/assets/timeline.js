@@ -4,6 +4,10 @@
  * and reloading restores it. Without this script the page is the complete list. */
 (function () {
   "use strict";
+  // The theme's search dialog has no accessible name (axe: aria-dialog-name); give it one.
+  var search = document.querySelector('.md-search[role="dialog"]:not([aria-label])');
+  if (search) search.setAttribute("aria-label", "Search");
+
   var form = document.getElementById("tl-filters");
   if (!form) return;
   var FIELDS = { tag: "tags", place: "places", publisher: "publishers", year: "year" };

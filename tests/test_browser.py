@@ -1,0 +1,162 @@
+"""The built example site in a real browser: clean loads, filters, map, keyboard, accessibility."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from browser import ARGS, CHROMIUM, Server, Watch, need_browser, need_node_module
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(example_site):
+    need_browser()
+    server = Server(example_site)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    need_browser()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def visible_ids(page) -> list[str]:
+    return page.eval_on_selector_all("li.tl-item", "items => items.filter(i => i.offsetParent !== null).map(i => i.id)")
+
+
+def sample_pages(data) -> list[str]:
+    event = data["events"][len(data["events"]) // 2]
+    return ["", f"events/{event['id']}/", f"places/{event['places'][0]['id']}/", "map/"]
+
+
+def test_pages_load_without_errors_or_foreign_requests(server, page, example_data):
+    watch = Watch(page, server.url)
+    for path in sample_pages(example_data):
+        page.goto(server.url + path, wait_until="networkidle")
+    assert watch.errors == []
+    assert watch.failed == []
+    assert watch.foreign == []
+
+
+def test_tag_filter_shows_exactly_the_tagged_events_and_lives_in_the_url(server, page, example_data):
+    all_ids = [e["id"] for e in example_data["events"]]
+    tag = "russia"
+    expected = [e["id"] for e in example_data["events"] if tag in e["tags"]]
+    assert 0 < len(expected) < len(all_ids)
+    page.goto(server.url)
+    assert visible_ids(page) == all_ids
+    page.click('details[data-filter="tag"] > summary')
+    page.check(f'input[name="tag"][value="{tag}"]')
+    assert visible_ids(page) == expected
+    assert page.text_content(".tl-status") == f"Showing {len(expected)} of {len(all_ids)} events"
+    assert f"tag={tag}" in page.url
+    page.reload()
+    assert visible_ids(page) == expected
+    assert page.is_checked(f'input[name="tag"][value="{tag}"]')
+    page.click("button.tl-reset")
+    page.wait_for_function("!document.querySelector('li.tl-item[hidden]')")  # reset applies after the event
+    assert visible_ids(page) == all_ids
+    assert "tag=" not in page.url
+
+
+def test_filters_combine_across_kinds(server, page, example_data):
+    year, tag = "2020", "turkey"
+    expected = [e["id"] for e in example_data["events"] if tag in e["tags"] and e["start"].startswith(year)]
+    page.goto(f"{server.url}?tag={tag}&year={year}")
+    assert visible_ids(page) == expected
+    hidden_headings = page.eval_on_selector_all("h2[id='2017'], h2[id='2019']", "hs => hs.map(h => h.hidden)")
+    assert hidden_headings == [True, True]
+
+
+def test_map_has_one_marker_per_place_with_events(server, page, example_data):
+    places = {p["id"] for e in example_data["events"] for p in e["places"] if p["lat"] is not None}
+    page.goto(server.url + "map/", wait_until="networkidle")
+    page.wait_for_selector("path.tl-marker")
+    assert page.locator("path.tl-marker").count() == len(places)
+    page.goto(server.url + "places/saraqeb/", wait_until="networkidle")
+    assert page.locator("path.tl-marker").count() == 1
+
+
+def test_filters_work_from_the_keyboard(server, page, example_data):
+    page.goto(server.url)
+    for _ in range(200):  # Tab until the first filter's summary has focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('.tl-filters summary')"):
+            break
+    else:
+        pytest.fail("the filters cannot be reached with Tab")
+    page.keyboard.press("Enter")  # open "Tags"
+    assert page.evaluate("document.activeElement.parentElement.open")
+    page.keyboard.press("Tab")  # first tag
+    name = page.evaluate("document.activeElement.value")
+    page.keyboard.press("Space")
+    expected = [e["id"] for e in example_data["events"] if name in e["tags"]]
+    assert visible_ids(page) == expected
+    for _ in range(200):  # on to the reset button
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('button.tl-reset')"):
+            break
+    else:
+        pytest.fail("the reset button cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_function("!document.querySelector('li.tl-item[hidden]')")
+    assert len(visible_ids(page)) == len(example_data["events"])
+
+
+def test_axe_finds_no_serious_violation(server, browser, example_data):
+    axe = need_node_module("axe-core/axe.min.js")
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    report = {}
+    for path in sample_pages(example_data):
+        page.goto(server.url + path, wait_until="networkidle")
+        page.add_script_tag(path=str(axe))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        if bad:
+            report[path or "/"] = bad
+    context.close()
+    assert report == {}, json.dumps(report, indent=1)
+
+
+def test_timelinejs_renders_one_slide_per_event(server, page, example_site, example_data, tmp_path):
+    library = need_node_module("@knight-lab/timelinejs/dist/js/timeline.js")
+    data = json.loads((example_site / "timelinejs.json").read_text(encoding="utf-8"))
+    harness = tmp_path / "harness"
+    harness.mkdir()
+    (harness / "timeline.js").write_bytes(library.read_bytes())
+    (harness / "data.json").write_text(json.dumps(data), encoding="utf-8")
+    (harness / "index.html").write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>TimelineJS</title></head><body>"
+        "<div id='embed' style='width:900px;height:600px'></div><script src='timeline.js'></script>"
+        "<script>fetch('data.json').then(r => r.json()).then(d => {"
+        "window.tl = new TL.Timeline('embed', d, {font: null}); window.tlReady = true; });</script>"
+        "</body></html>", encoding="utf-8")
+    harness_server = Server(harness)
+    try:
+        page.goto(harness_server.url, wait_until="networkidle")
+        page.wait_for_function("window.tlReady === true")
+        page.wait_for_selector(".tl-slide")
+        slides = page.locator(".tl-slide:not(.tl-slide-titleslide)").count()
+        assert slides == len(example_data["events"])
+        ids = page.evaluate("window.tl.config.events.map(e => e.unique_id)")
+        assert sorted(ids) == sorted(e["id"] for e in example_data["events"])
+    finally:
+        harness_server.close()
