@@ -80,7 +80,9 @@ def on_files(files: Files, config) -> Files:
             raise PluginError(f"docs/{uri} has the same path as a generated page; rename or remove it")
         inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, uri, content=text, inclusion=inclusion))
-    for path, data in plan_exports(timeline, config.use_directory_urls).items():
+    exports = plan_exports(timeline, config.use_directory_urls, site_url=config.site_url or None,
+                           title=config.site_name)
+    for path, data in exports.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} has the same path as a generated file; rename or remove it")
         files.append(File.generated(config, path, content=data))
