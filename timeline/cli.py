@@ -46,9 +46,38 @@ def summary(problems: list[Diagnostic], events: int) -> str:
     return f"{', '.join(parts)} in {files} file{'s' if files != 1 else ''}"
 
 
-def report(problems: list[Diagnostic], fmt: str, events: int) -> None:
+def context(root: Path, problem: Diagnostic, cache: dict[str, list[str]]) -> str:
+    """The offending line and the suggested fix, shown under a diagnostic for a human reader."""
+    if problem.path not in cache:
+        try:
+            text = (root / problem.path).read_bytes().decode("utf-8-sig", errors="replace")
+            cache[problem.path] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        except OSError:
+            cache[problem.path] = []
+    lines = cache[problem.path]
+    out = []
+    if 0 < problem.line <= len(lines) and lines[problem.line - 1].strip() and problem.code not in NO_EXCERPT:
+        out.append(f"  {problem.line:>4} | {lines[problem.line - 1][:160]}")
+    if problem.hint:
+        out.append(f"       = fix: {problem.hint}")
+    return "\n".join(out)
+
+
+# Codes whose line 1 is not where the problem is (the file as a whole), so no excerpt.
+NO_EXCERPT = {"missing-key", "bad-id", "duplicate-id", "file-too-large", "not-utf8", "binary-file", "symlink",
+              "publisher-spelling", "missing-places", "not-markdown"}
+
+
+def report(problems: list[Diagnostic], fmt: str, events: int, root: Path | None = None) -> None:
+    """Diagnostics on standard output, one per line (the contract tools parse). For people, each is
+    followed on standard error by the offending line and the fix, and a summary closes the report."""
+    cache: dict[str, list[str]] = {}
     for problem in problems:
-        print(github_line(problem) if fmt == "github" else problem.format())
+        print(github_line(problem) if fmt == "github" else problem.format(), flush=True)
+        if fmt == "text" and root is not None:
+            extra = context(root, problem, cache)
+            if extra:
+                print(extra, file=sys.stderr, flush=True)
     print(summary(problems, events), file=sys.stderr)
 
 
@@ -58,7 +87,7 @@ def cmd_validate(root: Path, args) -> int:
         only = {Path(os.path.abspath(p)).relative_to(root).as_posix() if Path(os.path.abspath(p)).is_relative_to(root)
                 else p for p in args.paths}
     timeline, problems = validate_project(root, only=only)
-    report(problems, args.format, len(timeline.events))
+    report(problems, args.format, len(timeline.events), root)
     return 1 if any(p.is_error for p in problems) else 0
 
 
@@ -109,7 +138,7 @@ def cmd_build(root: Path, args) -> int:
     timeline, problems = validate_project(root)
     errors = [p for p in problems if p.is_error]
     if errors:
-        report(problems, args.format, len(timeline.events))
+        report(problems, args.format, len(timeline.events), root)
         print("build stopped: nothing was written", file=sys.stderr)
         return 1
     from mkdocs.commands.build import build
@@ -142,6 +171,68 @@ def cmd_build(root: Path, args) -> int:
     return 0
 
 
+def event_files(root: Path, paths: list[str]) -> list[Path]:
+    if paths:
+        return [Path(p).resolve() for p in paths if p.endswith(".md")]
+    from .load import find_event_files
+    return find_event_files(root, root / "events")[0]
+
+
+def cmd_fmt(root: Path, args) -> int:
+    from .edit import format_files
+    from .load import relative
+    changed, skipped = format_files(event_files(root, args.paths), check=args.check)
+    for file, reason in skipped:
+        print(f"{relative(root, file)}: skipped: {reason} (run validate)", file=sys.stderr)
+    for file in changed:
+        print(f"{relative(root, file)}: {'would be reformatted' if args.check else 'reformatted'}")
+    if args.check and changed:
+        print(f"{len(changed)} file{'s' if len(changed) != 1 else ''} not formatted; "
+              "run: python build_timeline.py fmt", file=sys.stderr)
+        return 1
+    print(f"{len(changed)} file{'s' if len(changed) != 1 else ''} "
+          f"{'would be ' if args.check else ''}reformatted", file=sys.stderr)
+    return 0
+
+
+def cmd_schema(root: Path, args) -> int:
+    """Write the JSON Schemas editors' tools use (the site publishes the same files)."""
+    from .schema import json_schema_files
+    out = Path(args.out) if args.out else root / "schemas"
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in json_schema_files().items():
+        (out / name).write_text(text, encoding="utf-8")
+        print(f"wrote {out / name}", file=sys.stderr)
+    return 0
+
+
+def cmd_new(root: Path, args) -> int:
+    from .newevent import create_event
+    return create_event(root, args)
+
+
+def cmd_import(root: Path, args) -> int:
+    from .importer import import_timelinejs
+    from .load import relative
+    try:
+        result = import_timelinejs(root, Path(args.file), place=args.place, source_title=args.source_title,
+                                   source_publisher=args.source_publisher, source_url=args.source_url,
+                                   dry_run=args.dry_run)
+    except (ValueError, OSError) as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return 1
+    for path in result.written:
+        print(f"{'would write' if args.dry_run else 'wrote'} {path}")
+    for line in result.report:
+        print(f"note: {line}", file=sys.stderr)
+    for line in result.skipped:
+        print(f"skipped: {line}", file=sys.stderr)
+    print(f"{len(result.written)} event{'s' if len(result.written) != 1 else ''} "
+          f"{'to import' if args.dry_run else 'imported'}, {len(result.skipped)} skipped, "
+          f"{len(result.report)} note{'s' if len(result.report) != 1 else ''}", file=sys.stderr)
+    return 1 if result.skipped and not result.written else 0
+
+
 def cmd_serve(root: Path, args) -> int:
     from mkdocs.commands.serve import serve
     with mkdocs_logging(logging.INFO):
@@ -165,10 +256,35 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
     s = sub.add_parser("serve", help="preview the site at http://127.0.0.1:8000, rebuilding on every change")
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
+    n = sub.add_parser("new", help="create a new event file (asks for what is missing when run in a terminal)")
+    n.add_argument("--title", help="what happened, in one neutral line")
+    n.add_argument("--date", help="YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[±HH:MM]")
+    n.add_argument("--end", help="for a span: when it ended")
+    n.add_argument("--place", action="append", help="a place id, name or alias from places.yml (repeatable)")
+    n.add_argument("--source-title", help="the headline of the article it comes from")
+    n.add_argument("--source-publisher", help="who published that article")
+    n.add_argument("--source-url", help="where to read it (https://…)")
+    n.add_argument("--tag", action="append", help="a topic, lowercase with hyphens (repeatable)")
+    n.add_argument("--id", help="the file name without .md (default: date and title)")
+    n.add_argument("--folder", help="where to put it under events/ (default: the year)")
+    f = sub.add_parser("fmt", help="put front matter into the canonical key order; --check only reports")
+    f.add_argument("paths", nargs="*", metavar="PATH", help="event files (default: all of them)")
+    f.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
+    sc = sub.add_parser("schema", help="write the JSON Schemas for editors' tools into schemas/")
+    sc.add_argument("--out", help="folder to write them into (default: schemas/)")
+    i = sub.add_parser("import", help="bring events in from another format")
+    i.add_argument("format", choices=["timelinejs"], help="timelinejs: TimelineJS3 JSON, or its Google Sheet as CSV")
+    i.add_argument("file", help="the file to import")
+    i.add_argument("--place", help="the place for events that name none (a place in places.yml)")
+    i.add_argument("--source-title", help="the source to cite for events that cite none")
+    i.add_argument("--source-publisher", help="its publisher")
+    i.add_argument("--source-url", help="its address")
+    i.add_argument("--dry-run", action="store_true", help="write nothing; say what would be written")
     return p
 
 
-COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve}
+COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "new": cmd_new, "fmt": cmd_fmt,
+            "schema": cmd_schema, "import": cmd_import}
 
 
 def main(argv: list[str] | None = None, fallback_root: Path | None = None) -> int:

@@ -198,12 +198,18 @@ def mapping_entries(path: str, node: yaml.MappingNode, first_line: int,
 
 def load_event(root: Path, file: Path) -> Document:
     """Read one event file. Never raises for anything in the file."""
-    doc = Document(relative(root, file))
     try:
         data = file.read_bytes()
     except OSError as exc:
+        doc = Document(relative(root, file))
         doc.problems.append(error(doc.path, 1, f"cannot read file: {exc.strerror}", "unreadable"))
         return doc
+    return parse_event(relative(root, file), data)
+
+
+def parse_event(path: str, data: bytes) -> Document:
+    """An event file's bytes → Document; `path` only names it in messages."""
+    doc = Document(path)
     text, problems = read_text(doc.path, data)
     doc.problems.extend(problems)
     if text is None:

@@ -13,7 +13,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .exports import plan_exports
 from .pages import Site, plan_pages
-from .schema import codes_markdown, fields_markdown
+from .schema import codes_markdown, fields_markdown, json_schema_files
 from .validate import validate_project
 
 log = get_plugin_logger("build_timeline")
@@ -80,6 +80,8 @@ def on_files(files: Files, config) -> Files:
             raise PluginError(f"docs/{uri} has the same path as a generated page; rename or remove it")
         inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, uri, content=text, inclusion=inclusion))
+    for name, text in json_schema_files().items():  # for editors' tools, at a stable address
+        files.append(File.generated(config, f"schemas/{name}", content=text))
     exports = plan_exports(timeline, config.use_directory_urls, site_url=config.site_url or None,
                            title=config.site_name)
     for path, data in exports.items():

@@ -133,3 +133,81 @@ def codes_markdown() -> str:
     rows = ["| code | level | meaning |", "|---|---|---|"]
     rows += [f"| `{code}` | {level} | {text} |" for code, (level, text) in CODES.items()]
     return "\n".join(rows) + "\n"
+
+
+# ---------------------------------------------------------------- JSON Schema for editors' tools
+# Generated from the tables above. It describes what an editor types, as a YAML 1.2 tool reads
+# it (an unquoted 2020-02-03 is a string, 2017 an integer). Some rules need the whole project
+# and stay with `validate`: whether a place exists, whether a date exists in the calendar,
+# related ids, unique ids, safe HTML in the body.
+
+DATE_PATTERN = (r"^[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?"
+                r"(\s*(Z|[+-][0-9]{2}:?[0-9]{2}))?)?)?)?$")
+SCHEMA_BASE = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _kind_schema(field: Field, examples: dict[str, list[str]]) -> dict:
+    text = {"type": "string", "minLength": 1, "pattern": r"\S"}
+    slug = {"type": "string", "pattern": f"^{SLUG_PATTERN}$"}
+    one_or_many = lambda item: {"anyOf": [item, {"type": "array", "items": item, "minItems": 1}]}  # noqa: E731
+    kinds = {
+        "text": text,
+        "url": {"type": "string", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/]+\S*$"},
+        "date": {"anyOf": [{"type": "string", "pattern": DATE_PATTERN}, {"type": "integer", "minimum": 1, "maximum": 9999}]},
+        "places": one_or_many(text),
+        "slugs": one_or_many(slug),
+        "ids": one_or_many(slug),
+        "id": slug,
+        "texts": {"type": "array", "items": text},
+        "number": {"type": "number"},
+    }
+    if field.kind == "sources":
+        schema = {"type": "array", "minItems": 1, "items": _object_schema(SOURCE_FIELDS, examples)}
+    else:
+        schema = dict(kinds[field.kind])
+    schema["description"] = field.doc
+    if field.key in examples:
+        schema["examples"] = examples[field.key]
+    elif field.example and field.kind in ("text", "date", "url", "id"):
+        schema["examples"] = [field.example]
+    if field.key == "lat":
+        schema.update(minimum=-90, maximum=90)
+    if field.key == "lon":
+        schema.update(minimum=-180, maximum=180)
+    return schema
+
+
+def _object_schema(fields: tuple[Field, ...], examples: dict[str, list[str]]) -> dict:
+    return {"type": "object", "additionalProperties": False,
+            "required": [f.key for f in fields if f.required],
+            "properties": {f.key: _kind_schema(f, examples) for f in fields}}
+
+
+def event_json_schema(examples: dict[str, list[str]] | None = None) -> dict:
+    """Front matter of an event file. `examples` (known places, tags, publishers) feed completion."""
+    return {"$schema": SCHEMA_BASE, "$id": "event.schema.json", "title": "Timeline event front matter",
+            **_object_schema(EVENT_FIELDS, examples or {})}
+
+
+def places_json_schema() -> dict:
+    place = _object_schema(PLACE_FIELDS, {})
+    place["dependentRequired"] = {"lat": ["lon"], "lon": ["lat"]}
+    return {"$schema": SCHEMA_BASE, "$id": "places.schema.json", "title": "Timeline gazetteer (places.yml)",
+            "type": "object", "propertyNames": {"pattern": f"^{SLUG_PATTERN}$"}, "additionalProperties": place}
+
+
+def periods_json_schema() -> dict:
+    period = _object_schema(PERIOD_FIELDS, {})
+    keyed = _object_schema(tuple(f for f in PERIOD_FIELDS if f.key != "id"), {})
+    return {"$schema": SCHEMA_BASE, "$id": "periods.schema.json", "title": "Timeline periods (periods.yml)",
+            "anyOf": [{"type": "array", "items": period},
+                      {"type": "object", "propertyNames": {"pattern": f"^{SLUG_PATTERN}$"},
+                       "additionalProperties": keyed}]}
+
+
+def json_schema_files() -> dict[str, str]:
+    """schemas/*.json: written by `python build_timeline.py schema` and published with the site."""
+    import json
+    schemas = {"event.schema.json": event_json_schema(), "places.schema.json": places_json_schema(),
+               "periods.schema.json": periods_json_schema()}
+    return {name: json.dumps(schema, indent=2, ensure_ascii=False) + "\n" for name, schema in schemas.items()}

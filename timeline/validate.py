@@ -101,7 +101,8 @@ def check_url(path: str, line: int, url: str, problems: list[Diagnostic]) -> str
 def unknown_key(path: str, entry: Entry, known: list[str], where: str, problems: list[Diagnostic]) -> None:
     close = difflib.get_close_matches(entry.key, known, n=1, cutoff=0.6)
     suggestion = f"; did you mean {close[0]!r}?" if close else f"; {where} keys are: {', '.join(known)}"
-    problems.append(error(path, entry.line, f"unknown key {entry.key!r}{suggestion}", "unknown-key"))
+    hint = f"rename {entry.key!r} to {close[0]!r}" if close else "remove the line, or use one of the keys listed"
+    problems.append(error(path, entry.line, f"unknown key {entry.key!r}{suggestion}", "unknown-key", hint))
 
 
 def closest(word: str, candidates: list[str], n: int = 3) -> list[str]:
@@ -403,7 +404,9 @@ def read_event(doc: Document, index: dict[str, str], places: dict[str, Place]) -
                 near = suggest_places(spelling, places)
                 suggestion = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else \
                     "; add it to places.yml"
-                problems.append(error(path, line, f"unknown place {spelling!r}{suggestion}", "unknown-place"))
+                hint = (f"write {near[0]!r}, or add {spelling!r} to places.yml (as a place or an alias)" if near
+                        else f"add {spelling!r} to places.yml with its coordinates")
+                problems.append(error(path, line, f"unknown place {spelling!r}{suggestion}", "unknown-place", hint))
             elif place_id in place_ids:
                 problems.append(warning(path, line, f"place {spelling!r} is listed twice", "duplicate-place"))
             else:
@@ -483,7 +486,8 @@ def cross_checks(docs: list[Document], events: list[Event]) -> list[Diagnostic]:
             elif related not in first_by_id:
                 near = closest(related, all_ids, n=1)
                 hint = f"; did you mean {near[0]!r}?" if near else ""
-                problems.append(error(doc.path, line, f"related event {related!r} does not exist{hint}", "unknown-related"))
+                problems.append(error(doc.path, line, f"related event {related!r} does not exist{hint}", "unknown-related",
+                                      f"write {near[0]!r}" if near else "an id is an event's file name without .md"))
     spellings: dict[str, dict[str, str]] = {}
     for event in events:
         for source in event.sources:

@@ -1,0 +1,132 @@
+"""Editors' commands: new (options and terminal prompts), fmt, schema."""
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from conftest import REPO, event_text
+
+
+def test_new_from_options_writes_a_valid_file(project):
+    status, out, err = project.run("new", "--title", "Clashes: around Saraqeb", "--date", "2020-02-03",
+                                   "--place", "saraqib", "--source-title", "A headline", "--source-publisher",
+                                   "Le Monde", "--source-url", "https://example.org/x", "--tag", "turkey")
+    assert status == 0, err
+    assert out == "created events/2020/2020-02-03-clashes-around-saraqeb.md\n"
+    text = (project.root / "events/2020/2020-02-03-clashes-around-saraqeb.md").read_text(encoding="utf-8")
+    assert text.startswith('---\ntitle: "Clashes: around Saraqeb"\ndate: 2020-02-03\nplace: saraqib\nsources:\n'
+                           "  - title: A headline\n    publisher: Le Monde\n    url: https://example.org/x\n"
+                           "tags: [turkey]\n---\n")
+    assert project.run("validate")[0] == 0
+    assert project.run("fmt", "--check")[0] == 0
+
+
+def test_new_refuses_to_overwrite_and_bad_answers(project):
+    args = ["new", "--title", "T", "--date", "2020-02-03", "--place", "Idlib", "--source-title", "A",
+            "--source-publisher", "P"]
+    assert project.run(*args)[0] == 0
+    before = (project.root / "events/2020/2020-02-03-t.md").read_bytes()
+    status, _, err = project.run(*args, "--id", "2020-02-03-t")
+    assert status == 1 and "already exists" in err
+    assert (project.root / "events/2020/2020-02-03-t.md").read_bytes() == before
+    status, _, err = project.run(*args[:-6], "--place", "Idlb", "--source-title", "A", "--source-publisher", "P")
+    assert status == 1 and "unknown place 'Idlb'; did you mean 'Idlib'?" in err
+    status, _, err = project.run("new", "--title", "T")
+    assert status == 2 and "missing --date, --place, --source-title, --source-publisher" in err
+
+
+def test_new_asks_in_a_terminal_and_suggests(project):
+    pexpect = pytest.importorskip("pexpect")
+    child = pexpect.spawn(sys.executable, [str(REPO / "build_timeline.py"), "new"], cwd=str(project.root),
+                          encoding="utf-8", timeout=30)
+    child.expect("Title")
+    child.sendline("Government forces enter Saraqeb")
+    child.expect("Date")
+    child.sendline("2020-02-30")
+    child.expect("February 2020 has 29 days")
+    child.sendline("2020-02-05")
+    child.expect("Place")
+    child.sendline("Saraqb")
+    child.expect("did you mean 'Saraqib' or 'Saraqeb'")
+    child.sendline("Saraqeb")
+    child.expect("headline")
+    child.sendline("Syria's warring sides face off")
+    child.expect("publisher")
+    child.sendline("Ahram Online")
+    child.expect("address")
+    child.sendline("")
+    child.expect("Tags")
+    child.sendline("syrian-government")
+    child.expect("created events/2020/2020-02-05-government-forces-enter-saraqeb.md")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert project.run("validate")[0] == 0
+
+
+FORMATTED = """\
+---
+title: 'Quoted: title'
+date: 2020-02-03   # "Monday" (Le Monde)
+# the town, as the source spells it
+place: Saraqib
+sources:
+  - title: T
+    publisher: P
+    url: https://example.org/a   # the article
+tags: [a, b]
+---
+Body.
+"""
+
+
+def test_fmt_reorders_keys_and_keeps_comments(project):
+    messy = """\
+---
+tags: [a, b]
+sources:
+  - url: https://example.org/a   # the article
+    publisher: P
+    title: T
+# the town, as the source spells it
+place: Saraqib   
+title: 'Quoted: title'
+date: 2020-02-03   # "Monday" (Le Monde)
+---
+Body.
+
+
+""".replace("\n", "\r\n")
+    path = project.write("events/e.md", b"\xef\xbb\xbf" + messy.encode())
+    status, out, _ = project.run("fmt", "--check")
+    assert (status, out) == (1, "events/e.md: would be reformatted\n")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # --check changes nothing
+    status, out, _ = project.run("fmt")
+    assert (status, out) == (0, "events/e.md: reformatted\n")
+    assert path.read_text(encoding="utf-8") == FORMATTED
+    assert project.run("fmt", "--check")[0] == 0
+    assert project.run("validate")[0] == 0
+
+
+def test_fmt_leaves_broken_files_alone(project):
+    path = project.write("events/e.md", "---\ntitle: [unclosed\n---\n")
+    status, out, err = project.run("fmt")
+    assert status == 0 and out == ""
+    assert "events/e.md: skipped: YAML cannot be read" in err
+    assert path.read_text() == "---\ntitle: [unclosed\n---\n"
+
+
+def test_example_events_are_formatted(project):
+    from timeline.edit import format_event
+    for file in sorted((REPO / "events").rglob("*.md")):
+        raw = file.read_bytes()
+        assert format_event(raw).text.encode() == raw, f"{file}: run python build_timeline.py fmt"
+
+
+def test_committed_schemas_are_up_to_date():
+    from timeline.schema import json_schema_files
+    for name, text in json_schema_files().items():
+        assert (REPO / "schemas" / name).read_text(encoding="utf-8") == text, \
+            "run: python build_timeline.py schema"

@@ -1,0 +1,110 @@
+"""The JSON Schemas editors' tools use agree with `validate`, on every example and every bad case
+the schema can express. Rules that need the whole project stay with `validate` only; the list of
+them is checked too, so it cannot hide a disagreement."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from conftest import REPO
+from test_validate import BASE, CASES, E, fm
+from timeline.schema import event_json_schema, periods_json_schema, places_json_schema
+
+
+class Yaml12Loader(yaml.SafeLoader):
+    """What an editor's YAML 1.2 tool sees: 2020-02-03 is text, only true/false are booleans."""
+
+
+Yaml12Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers
+          if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
+
+# Problems only `validate` can see: they need the calendar, the gazetteer, other files, the body,
+# the file itself, or are warnings (which a schema cannot express).
+VALIDATE_ONLY = {"file-too-large", "not-utf8", "not-utf8-16", "binary-file", "empty-file", "only-bom",
+                 "no-front-matter", "unclosed-front-matter", "yaml-syntax", "yaml-alias", "bad-key",
+                 "yaml-tag", "bad-date", "end-before-start", "bad-id", "bad-id-cyrillic", "unknown-place",
+                 "unknown-related", "bad-related", "duplicate-id", "unsafe-html", "unsafe-html-entity",
+                 "unsafe-html-script", "duplicate-place", "duplicate-entry", "published-before-event",
+                 "duplicate-url", "publisher-spelling", "not-markdown", "missing-places", "duplicate-key",
+                 "places-duplicate-key", "duplicate-alias", "periods-duplicate-id", "periods-end-before-start",
+                 "periods-bad-date", "empty-front-matter"}
+
+
+def front_matter(text: str) -> object:
+    return yaml.load(text.split("---\n")[1], Loader=Yaml12Loader)
+
+
+def schema_errors(schema: dict, data: object) -> list[str]:
+    return [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(data)]
+
+
+def test_schemas_are_valid_json_schema():
+    for schema in (event_json_schema(), places_json_schema(), periods_json_schema()):
+        jsonschema.Draft202012Validator.check_schema(schema)
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "events").rglob("*.md")), ids=lambda p: p.name)
+def test_every_example_event_matches(path: Path):
+    assert schema_errors(event_json_schema(), front_matter(path.read_text(encoding="utf-8"))) == []
+
+
+def test_example_places_and_periods_match():
+    assert schema_errors(places_json_schema(), yaml.load((REPO / "places.yml").read_text(), Loader=Yaml12Loader)) == []
+    assert schema_errors(periods_json_schema(), yaml.load((REPO / "periods.yml").read_text(), Loader=Yaml12Loader)) == []
+
+
+SCHEMA_CASES = [c for c in CASES if c[0] not in VALIDATE_ONLY]
+
+
+@pytest.mark.parametrize("code,files,expected", SCHEMA_CASES, ids=[c[0] for c in SCHEMA_CASES])
+def test_schema_rejects_what_validate_rejects(code, files, expected):
+    (path, content), = [(p, c) for p, c in files.items() if c is not None and p != "events/x-clash.md"]
+    if path == "places.yml":
+        data, schema = yaml.load(content, Loader=Yaml12Loader), places_json_schema()
+    elif path == "periods.yml":
+        data, schema = yaml.load(content, Loader=Yaml12Loader), periods_json_schema()
+    else:
+        data, schema = front_matter(content), event_json_schema()
+    assert schema_errors(schema, data), f"{code}: validate says {expected}, the schema accepts it"
+
+
+@pytest.mark.parametrize("code", sorted(VALIDATE_ONLY & {c[0] for c in CASES}))
+def test_validate_only_cases_really_need_validate(code):
+    """Each case left to `validate` is one the schema accepts (else it belongs in the list above)
+    or cannot even read (not YAML, not text)."""
+    files = next(c[1] for c in CASES if c[0] == code)
+    for path, content in files.items():
+        if content is None or path.endswith(".txt") or path == "events/x-clash.md":
+            continue
+        try:
+            text = content.decode("utf-8") if isinstance(content, bytes) else content
+            if not path.endswith(".yml") and text.count("---\n") < 2:
+                continue  # no front matter to check
+            data = yaml.load(text if path.endswith(".yml") else text.split("---\n")[1], Loader=Yaml12Loader)
+        except (UnicodeDecodeError, IndexError, yaml.YAMLError, ValueError, TypeError):
+            continue  # not readable as YAML: no schema tool could check it either
+        schema = places_json_schema() if path == "places.yml" else periods_json_schema() \
+            if path == "periods.yml" else event_json_schema()
+        assert isinstance(data, (dict, list)) is False or schema_errors(schema, data) == [] or code in {
+            "duplicate-key", "places-duplicate-key"}, code
+
+
+def test_good_variants_accepted_by_both(project):
+    variants = ["title: T\ndate: 2017\nplace: [Saraqeb, Idlib]\nsources:\n  - {title: A, publisher: P}\n",
+                BASE + "end: 2020-03\ntags: turkey\nrelated: [e2]\ndispute: Figures differ.\n",
+                BASE.replace("2020-02-03", "2020-02-03T10:00+03:00")]
+    project.write("events/e2.md", fm(BASE))
+    for text in variants:
+        project.write(E, fm(text))
+        assert project.run("validate")[0] == 0, text
+        assert schema_errors(event_json_schema(), front_matter(fm(text))) == [], text
+    published = json.loads((REPO / "schemas" / "event.schema.json").read_text())
+    assert published == event_json_schema()

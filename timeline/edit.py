@@ -1,0 +1,196 @@
+"""Writing event files: `fmt` puts front matter into canonical order, `new` starts a valid file.
+
+`fmt` reorders the front matter as text, key block by key block: a comment line travels with the
+key below it, an end-of-line comment with its own line, and quoting and flow lists stay exactly
+as typed, so a diff shows only moved lines. The data is parsed before and after; if it would
+differ, the file is left alone.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .load import read_text
+from .schema import EVENT_FIELDS, SOURCE_FIELDS
+
+EVENT_ORDER = [f.key for f in EVENT_FIELDS]
+SOURCE_ORDER = [f.key for f in SOURCE_FIELDS]
+_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:(\s|$)")
+_ITEM = re.compile(r"(\s*)-(\s+)(?=\S)")
+
+
+def _blocks(lines: list[str], indent: int) -> tuple[list[str], list[tuple[str, list[str]]], list[str]]:
+    """Split lines into (head, [(key, lines)], tail) at keys starting exactly at column `indent`.
+    Comment and blank lines belong to the key after them."""
+    head: list[str] = []
+    blocks: list[tuple[str, list[str]]] = []
+    pending: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        column = len(line) - len(line.lstrip(" "))
+        match = _KEY.match(line, indent) if column == indent and not stripped.startswith("#") else None
+        if match:
+            blocks.append((match.group(1), pending + [line]))
+            pending = []
+        elif not stripped or stripped.startswith("#"):
+            pending.append(line)
+        elif blocks:
+            blocks[-1][1].extend(pending + [line])
+            pending = []
+        else:
+            head.extend(pending + [line])
+            pending = []
+    return head, blocks, pending
+
+
+def _ordered(blocks: list[tuple[str, list[str]]], order: list[str]) -> list[str]:
+    rank = {key: i for i, key in enumerate(order)}
+    ranked = sorted(enumerate(blocks), key=lambda ib: (rank.get(ib[1][0], len(order)), ib[0]))
+    return [line for _, (_, lines) in ranked for line in lines]
+
+
+def _reorder_sources(lines: list[str]) -> list[str]:
+    """Within `sources:`, put each item's keys in the documented order."""
+    out: list[str] = []
+    items: list[list[str]] = []
+    before: list[str] = []
+    for line in lines:
+        if _ITEM.match(line):
+            items.append([line])
+        elif items:
+            items[-1].append(line)
+        else:
+            before.append(line)
+    out.extend(before)
+    for item in items:
+        match = _ITEM.match(item[0])
+        prefix = match.group(0)
+        column = len(prefix)
+        first = " " * column + item[0][column:]
+        head, blocks, tail = _blocks([first] + item[1:], column)
+        if head or not blocks or "{" in item[0]:
+            out.extend(item)  # an unusual layout (flow mapping, text before the first key): keep it
+            continue
+        body = _ordered(blocks, SOURCE_ORDER) + tail
+        index = next(i for i, line in enumerate(body) if line.strip() and not line.strip().startswith("#"))
+        body[index] = prefix + body[index][column:]
+        out.extend(body)
+    return out
+
+
+def _plain(text: str) -> object:
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+@dataclass(frozen=True)
+class Formatted:
+    text: str | None  # None: the file could not be formatted (see reason)
+    reason: str = ""
+
+
+def format_event(raw: bytes) -> Formatted:
+    """Canonical form of an event file: UTF-8 without BOM, LF line ends, no trailing spaces, keys in
+    the documented order (title, date, end, place, sources, tags, related, dispute, then any others;
+    each source's title, publisher, url, published, claim), one newline at the end."""
+    text, problems = read_text("", raw)
+    if text is None:
+        return Formatted(None, problems[0].message)
+    lines = [line.rstrip() for line in text.split("\n")]
+    if not lines or lines[0] != "---":
+        return Formatted(None, "no front matter")
+    try:
+        close = next(i for i in range(1, len(lines)) if lines[i] in ("---", "..."))
+    except StopIteration:
+        return Formatted(None, "front matter is never closed")
+    front = lines[1:close]
+    try:
+        before = _plain("\n".join(front))
+    except yaml.YAMLError as exc:
+        return Formatted(None, f"YAML cannot be read: {str(exc).splitlines()[0]}")
+    if not isinstance(before, dict):
+        return Formatted(None, "front matter is not 'key: value' lines")
+    head, blocks, tail = _blocks(front, 0)
+    blocks = [(key, _reorder_sources(block) if key == "sources" else block) for key, block in blocks]
+    result = head + _ordered(blocks, EVENT_ORDER) + tail
+    if _plain("\n".join(result)) != before:
+        result = front  # never change what the file says; leave the order as it was
+    body = "\n".join(text.split("\n")[close + 1:]).rstrip()
+    return Formatted("---\n" + "".join(line + "\n" for line in result) + "---\n" + (body + "\n" if body else ""))
+
+
+def format_files(files: list[Path], check: bool) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Format (or, with check, only inspect) files. Returns (changed or would change, skipped with reason)."""
+    changed, skipped = [], []
+    for file in files:
+        raw = file.read_bytes()
+        result = format_event(raw)
+        if result.text is None:
+            skipped.append((file, result.reason))
+            continue
+        new = result.text.encode("utf-8")
+        if new != raw:
+            changed.append(file)
+            if not check:
+                temp = file.with_name(f".{file.name}.fmt-tmp")
+                temp.write_bytes(new)
+                temp.replace(file)  # atomic: an interrupted fmt never leaves half a file
+    return changed, skipped
+
+
+# ---------------------------------------------------------------- new
+
+def yaml_text(value: str) -> str:
+    """A YAML scalar for `value` as an editor would type it: plain when that reads back as the
+    same text, double-quoted (JSON rules, valid YAML) otherwise."""
+    try:
+        plain_ok = _plain(f"k: {value}") == {"k": value} and "\n" not in value
+    except yaml.YAMLError:
+        plain_ok = False
+    import json
+    return value if plain_ok else json.dumps(value, ensure_ascii=False)
+
+
+def event_id(date_iso: str, title: str, taken: set[str]) -> str:
+    """`2020-02-03-clashes-around-saraqeb`: the date at its precision, then the title's first words."""
+    from .model import slugify
+    words = slugify(title)
+    if len(words) > 50:
+        words = words[:50].rsplit("-", 1)[0]
+    base = "-".join(part for part in (slugify(date_iso[:10]), words) if part) or "event"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    title: str
+    date: str
+    places: tuple[str, ...]
+    source_title: str
+    source_publisher: str
+    source_url: str = ""
+    tags: tuple[str, ...] = ()
+    end: str = ""
+
+
+def render_event(event: NewEvent) -> str:
+    """The text of a new event file, in canonical order, with a body left for the editor to write."""
+    lines = ["---", f"title: {yaml_text(event.title)}", f"date: {event.date}"]
+    if event.end:
+        lines.append(f"end: {event.end}")
+    places = [yaml_text(p) for p in event.places]
+    lines.append(f"place: {places[0]}" if len(places) == 1 else f"place: [{', '.join(places)}]")
+    lines += ["sources:", f"  - title: {yaml_text(event.source_title)}",
+              f"    publisher: {yaml_text(event.source_publisher)}"]
+    if event.source_url:
+        lines.append(f"    url: {yaml_text(event.source_url)}")
+    if event.tags:
+        lines.append(f"tags: [{', '.join(yaml_text(t) for t in event.tags)}]")
+    lines += ["---", "<!-- Write what happened: neutral wording, every figure and claim attributed",
+              "     (\"according to …\"). This comment is not shown on the site. -->", ""]
+    return "\n".join(lines)
