@@ -70,7 +70,7 @@ def test_tag_filter_shows_exactly_the_tagged_events_and_lives_in_the_url(server,
     assert visible_ids(page) == expected
     assert page.is_checked(f'input[name="tag"][value="{tag}"]')
     page.click("button.tl-reset")
-    page.wait_for_function("!document.querySelector('li.tl-item[hidden]')")  # reset applies after the event
+    page.wait_for_selector("li.tl-item[hidden]", state="detached")  # reset applies just after the event
     assert visible_ids(page) == all_ids
     assert "tag=" not in page.url
 
@@ -115,7 +115,7 @@ def test_filters_work_from_the_keyboard(server, page, example_data):
     else:
         pytest.fail("the reset button cannot be reached with Tab")
     page.keyboard.press("Enter")
-    page.wait_for_function("!document.querySelector('li.tl-item[hidden]')")
+    page.wait_for_selector("li.tl-item[hidden]", state="detached")
     assert len(visible_ids(page)) == len(example_data["events"])
 
 
@@ -160,3 +160,25 @@ def test_timelinejs_renders_one_slide_per_event(server, page, example_site, exam
         assert sorted(ids) == sorted(e["id"] for e in example_data["events"])
     finally:
         harness_server.close()
+
+
+def test_content_security_policy_blocks_injected_script(example_site, browser, tmp_path):
+    """The policy is real: a script that got into a page anyway would not run, the site's own do."""
+    import shutil
+    site = tmp_path / "site"
+    shutil.copytree(example_site, site)
+    page_file = site / "about" / "index.html"
+    html = page_file.read_text(encoding="utf-8")
+    page_file.write_text(html.replace("</article>", "<script>window.injected = 1</script></article>", 1),
+                         encoding="utf-8")
+    server = Server(site)
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(server.url + "about/", wait_until="networkidle")
+        assert page.evaluate("typeof window.injected") == "undefined"
+        assert page.evaluate("typeof window.__md_scope") == "object"  # the theme's hashed inline script ran
+        assert page.evaluate("document.querySelector('.md-search').getAttribute('aria-label')") == "Search"
+    finally:
+        context.close()
+        server.close()

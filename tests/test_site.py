@@ -248,3 +248,21 @@ def test_no_request_to_another_host(example_site):
             assert not re.search(r"(?:src|href)=\"?(?:https?:)?//", tag), f"{page}: {tag}"
     for css in example_site.rglob("*.css"):
         assert not re.search(r"@import|url\((?:['\"])?(?:https?:)?//", css.read_text(encoding="utf-8")), css
+
+
+def test_every_page_carries_a_content_security_policy(example_site):
+    import re
+    for page in example_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        match = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
+        assert match, page
+        policy = match[1]
+        assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+        assert html.index("Content-Security-Policy") < html.index("<script")
+
+
+def test_external_links_carry_rel_noopener(example_site):
+    import re
+    for page in example_site.rglob("*.html"):
+        for tag in re.findall(r"<a\s[^>]*href=\"https?://[^>]*>", page.read_text(encoding="utf-8")):
+            assert 'rel="' in tag and "noopener" in tag and "noreferrer" in tag, f"{page}: {tag}"

@@ -316,6 +316,17 @@ def _tjs_sources(event: Event) -> str:
     return f'<p class="tl-sources">Sources: {esc(names)}</p>' if names else ""
 
 
+def _tjs_event(event: Event) -> dict:
+    """The event as written (Markdown body, place ids, sources), so that `import timelinejs` gives it back exactly.
+    The date is here too: TimelineJS's own date objects have no UTC offset."""
+    sources = [{key: value for key, value in (("title", s.title), ("publisher", s.publisher), ("url", s.url),
+                                              ("published", _date(s.published)), ("claim", s.claim))
+                if value is not None} for s in event.sources]
+    return {"id": event.id, "title": event.title, "date": event.start.iso(), "end": _date(event.end),
+            "places": list(event.places), "tags": list(event.tags), "sources": sources,
+            "related": list(event.related), "dispute": event.dispute, "body": event.body}
+
+
 def timelinejs(timeline: Timeline, title: str = "Timeline") -> str:
     """TimelineJS3's JSON. TimelineJS inserts headline and text as HTML, so every user string is
     escaped here, and the body is the sanitised HTML the event pages show."""
@@ -330,6 +341,7 @@ def timelinejs(timeline: Timeline, title: str = "Timeline") -> str:
             slide["group"] = event.tags[0]
         slide["display_date"] = esc(human_range(event.start, event.end))
         slide["unique_id"] = event.id
+        slide["timeline_event"] = _tjs_event(event)  # ignored by TimelineJS; read back by the importer
         slides.append(slide)
     # TimelineJS needs an end for every era: an open period runs to the latest event.
     latest = max((e.end or e.start for e in events), key=lambda d: (d.last_day, d.sort_key), default=None)

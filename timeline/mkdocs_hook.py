@@ -14,6 +14,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .exports import plan_exports
 from .pages import Site, plan_pages
 from .schema import codes_markdown, fields_markdown, json_schema_files
+from .security import add_external_rel, add_policy, tile_hosts
 from .validate import validate_project
 
 log = get_plugin_logger("build_timeline")
@@ -95,6 +96,18 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     """Fill the editing guide's reference tables from the schema, so they never drift from the validator."""
     return (markdown.replace("<!-- timeline:fields -->", fields_markdown())
             .replace("<!-- timeline:codes -->", codes_markdown()))
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Every page, generated or hand-written: a Content-Security-Policy and safe external links."""
+    return add_policy(add_external_rel(output), tile_hosts(site_settings(config).tiles))
+
+
+def on_post_template(output: str, template_name: str, config) -> str:
+    """The theme's own pages (404.html) get the same protection; sitemap.xml is left alone."""
+    if not template_name.endswith(".html"):
+        return output
+    return add_policy(add_external_rel(output), tile_hosts(site_settings(config).tiles))
 
 
 def on_serve(server, config, builder):

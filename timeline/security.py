@@ -1,0 +1,69 @@
+"""What keeps a published page inert, applied to each page MkDocs writes. Pure string work.
+
+- A Content-Security-Policy in a <meta> tag (static hosts cannot all set headers): scripts only
+  from the site itself, plus the theme's few inline scripts by their SHA-256 hash, so an
+  injected script would not run even if it got past escaping and sanitising.
+- rel="noopener noreferrer" on every link to another site, so a linked page can neither script
+  this one nor learn which page the reader came from.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from urllib.parse import urlsplit
+
+_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.S | re.I)
+_CHARSET = re.compile(r"<meta\s+charset=[\"']?utf-8[\"']?\s*/?>", re.I)
+_EXTERNAL_A = re.compile(r"<a\s(?P<attrs>[^>]*?\bhref=\"(?:https?:)?//[^\"]*\"[^>]*)>", re.I)
+
+
+def inline_script_hashes(html: str) -> list[str]:
+    """CSP hash sources for every inline script that runs (JSON data blocks do not)."""
+    hashes = set()
+    for match in _INLINE_SCRIPT.finditer(html):
+        attrs = match.group("attrs") or ""
+        if re.search(r"\bsrc\s*=", attrs, re.I) or re.search(r"type=[\"']?application/(ld\+)?json", attrs, re.I):
+            continue
+        digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
+        hashes.add(f"'sha256-{base64.b64encode(digest).decode('ascii')}'")
+    return sorted(hashes)
+
+
+def policy(html: str, image_hosts: list[str] = ()) -> str:
+    """The page's policy: everything from the site itself; images also from the map's tile host."""
+    scripts = " ".join(["'self'", *inline_script_hashes(html)])
+    images = " ".join(["'self'", "data:", *sorted(set(image_hosts))])
+    return (f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src {images}; "
+            "font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; "
+            "form-action 'self'")
+
+
+def tile_hosts(tiles: str) -> list[str]:
+    """The origin a tile URL template loads from: https://{s}.tile.example.org/{z}/{x}/{y}.png → https://*.tile.example.org"""
+    if not tiles:
+        return []
+    parts = urlsplit(tiles.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+
+
+def add_policy(html: str, image_hosts: list[str] = ()) -> str:
+    """Insert the CSP <meta> right after <meta charset>, before any script it must govern."""
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, image_hosts)}">'
+    match = _CHARSET.search(html)
+    if match is None:
+        return html.replace("<head>", "<head>\n" + tag, 1)
+    return html[:match.end()] + "\n    " + tag + html[match.end():]
+
+
+def add_external_rel(html: str) -> str:
+    """rel="noopener noreferrer" on links to other sites that do not say it already."""
+    def fix(match: re.Match) -> str:
+        attrs = match.group("attrs")
+        rel = re.search(r"\brel=\"([^\"]*)\"", attrs)
+        if rel is None:
+            return f'<a {attrs} rel="noopener noreferrer">'
+        words = rel.group(1).split()
+        words += [w for w in ("noopener", "noreferrer") if w not in words]
+        return "<a " + attrs[:rel.start()] + f'rel="{" ".join(words)}"' + attrs[rel.end():] + ">"
+    return _EXTERNAL_A.sub(fix, html)
