@@ -107,22 +107,6 @@ def mkdocs_logging(level: int):
         logger.setLevel(old_level)
 
 
-@contextmanager
-def fixed_build_date(timeline):
-    """Same input, same bytes: MkDocs stamps the sitemap with SOURCE_DATE_EPOCH when set.
-    We take the timeline's latest date, so the stamp changes only when the data does."""
-    import calendar
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    if old is None and timeline.events:
-        latest = max((e.end or e.start).last_day for e in timeline.events)
-        os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(latest.timetuple()))
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-
-
 def swap_in(new: Path, site: Path) -> None:
     """Replace site/ by the finished build in two renames, so site/ is never half-written."""
     if site.exists():
@@ -148,7 +132,7 @@ def cmd_build(root: Path, args) -> int:
     config_file = root / "mkdocs.yml"
     site = Path(args.site_dir).resolve() if args.site_dir else None
     try:
-        with mkdocs_logging(logging.WARNING if args.quiet else logging.INFO), fixed_build_date(timeline):
+        with mkdocs_logging(logging.WARNING if args.quiet else logging.INFO):
             config = load_config(str(config_file))
             site = site or Path(config.site_dir)
             site.parent.mkdir(parents=True, exist_ok=True)
@@ -160,12 +144,13 @@ def cmd_build(root: Path, args) -> int:
                 shutil.rmtree(temp, ignore_errors=True)
                 raise
             swap_in(temp, site)
-    except MkDocsException as exc:
-        print(f"error: build failed: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted: the previous site was left as it was", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 — whatever went wrong, the editor gets one line, not a traceback
+        message = str(exc) if isinstance(exc, MkDocsException) else f"{type(exc).__name__}: {exc}"
+        print(f"error: build failed: {message}", file=sys.stderr)
         print("build stopped: the previous site was left as it was", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"error: build failed: {exc}", file=sys.stderr)
         return 1
     print(f"built {len(timeline.events)} events into {site}", file=sys.stderr)
     return 0

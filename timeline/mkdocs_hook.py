@@ -5,6 +5,9 @@ The only module that imports MkDocs. `build_timeline.py` re-exports these hooks,
 """
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -54,13 +57,36 @@ def _validated(config):
 
 def on_pre_build(config) -> None:
     """Runs before MkDocs empties site/: an invalid timeline stops the build with the old site intact."""
-    _, problems, errors = _validated(config)
+    timeline, problems, errors = _validated(config)
+    fix_build_date(timeline)
     for problem in problems:
         # Editorial warnings are reported by `validate`; they must not fail a --strict build.
         (log.error if problem.is_error else log.info)(problem.format())
     if errors:
         raise PluginError(f"{len(errors)} error{'s' if len(errors) != 1 else ''} in the timeline's files; "
                           "fix them (see above, or run: python build_timeline.py validate)")
+
+
+# Same input, same bytes: MkDocs stamps sitemap.xml (and its .gz) with SOURCE_DATE_EPOCH when set.
+# Unless the user set it, we use the timeline's latest date, so the stamp changes only with the data.
+_EPOCH_MARK = "TIMELINE_SET_SOURCE_DATE_EPOCH"
+
+
+def fix_build_date(timeline) -> None:
+    if "SOURCE_DATE_EPOCH" in os.environ and _EPOCH_MARK not in os.environ:
+        return
+    latest = max(((e.end or e.start).last_day for e in timeline.events), default=dt.date(1970, 1, 1))
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(latest.timetuple()))
+    os.environ[_EPOCH_MARK] = "1"
+
+
+def on_post_build(config) -> None:
+    if os.environ.pop(_EPOCH_MARK, None):
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def on_build_error(error) -> None:
+    on_post_build(None)
 
 
 def on_files(files: Files, config) -> Files:
