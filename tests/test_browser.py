@@ -182,3 +182,31 @@ def test_content_security_policy_blocks_injected_script(example_site, browser, t
     finally:
         context.close()
         server.close()
+
+
+def test_filters_cover_the_whole_split_timeline(paged_site, browser, example_data):
+    """On a timeline split into year pages, the home page's filters still search every event."""
+    need_browser()
+    server = Server(paged_site)
+    context = browser.new_context()
+    page = context.new_page()
+    watch = Watch(page, server.url)
+    try:
+        tag, year = "turkey", "2020"
+        expected = [e["id"] for e in example_data["events"] if tag in e["tags"] and e["start"].startswith(year)]
+        page.goto(f"{server.url}?tag={tag}&year={year}", wait_until="networkidle")
+        page.wait_for_selector("ol.tl-results li.tl-item")
+        hrefs = page.eval_on_selector_all("ol.tl-results a.tl-title", "links => links.map(a => a.getAttribute('href'))")
+        assert hrefs == [f"events/{i}/" for i in expected]
+        assert page.text_content(".tl-status") == f"Showing {len(expected)} of {len(example_data['events'])} events"
+        assert page.is_hidden(".tl-overview")
+        page.click("button.tl-reset")
+        page.wait_for_selector("ol.tl-results", state="hidden")
+        assert page.is_visible(".tl-overview")
+        page.click("a.tl-year-link >> nth=0")
+        page.wait_for_load_state("networkidle")
+        assert "timeline/" in page.url
+        assert watch.errors == [] and watch.failed == [] and watch.foreign == []
+    finally:
+        context.close()
+        server.close()

@@ -16,7 +16,7 @@ from timeline.exports import DATE_PATTERN, plan_exports
 from timeline.model import Event, Period, Place, Source, Timeline
 
 FILES = {"events.json", "events.schema.json", "events.csv", "events.geojson", "events.ics", "feed.xml",
-         "timelinejs.json"}
+         "timelinejs.json", "timeline-index.json"}
 FORMULA = '=HYPERLINK("https://evil.example/","click")'
 TAGGED = "<b>x</b> & y"
 QUOTED = 'Tom & Jerry say "a < b"'

@@ -266,3 +266,30 @@ def test_external_links_carry_rel_noopener(example_site):
     for page in example_site.rglob("*.html"):
         for tag in re.findall(r"<a\s[^>]*href=\"https?://[^>]*>", page.read_text(encoding="utf-8")):
             assert 'rel="' in tag and "noopener" in tag and "noreferrer" in tag, f"{page}: {tag}"
+
+
+def test_large_timeline_splits_into_year_and_month_pages(paged_site, example_data):
+    pages = read_site(paged_site)
+    assert dead_links(paged_site, pages) == []
+    home = pages["index.html"]
+    assert not [i for i in home.ids if i in {e["id"] for e in example_data["events"]}]  # no event listed on home
+    years = sorted({e["start"][:4] for e in example_data["events"]})
+    for year in years:
+        assert f"timeline/{year}/" in home.links
+    # 2020 has more than 8 events: a page per month, each event listed (with its anchor) exactly once
+    assert "timeline/2020/02/index.html" in pages
+    anchors = [i for page in pages.values() if page.path.startswith("timeline/") for i in page.ids
+               if i in {e["id"] for e in example_data["events"]}]
+    assert sorted(anchors) == sorted(e["id"] for e in example_data["events"])
+    # the filter searches the whole timeline through the index
+    index = json.loads((paged_site / "timeline-index.json").read_text(encoding="utf-8"))
+    assert [row[0] for row in index["events"]] == [e["id"] for e in example_data["events"]]
+    # busy places and tags list years instead of events
+    busiest = max(example_data["events"][0]["tags"], key=lambda t: sum(t in e["tags"] for e in example_data["events"]))
+    assert any(p.startswith(f"tags/{busiest}/20") for p in pages)
+
+
+def test_event_pages_link_to_their_place_on_the_split_timeline(paged_site, example_data):
+    event = next(e for e in example_data["events"] if e["start"].startswith("2020-02"))
+    page = read_site(paged_site)[f"events/{event['id']}/index.html"]
+    assert f"../../timeline/2020/02/#{event['id']}" in page.links

@@ -15,7 +15,7 @@ import icalendar
 from feedgen.feed import FeedGenerator
 
 from .model import Event, PartialDate, Period, Place, Timeline, human_range
-from .pages import Site, esc, event_uri, publisher_slug, render_body
+from .pages import Site, esc, event_uri, place_uri, publisher_slug, render_body, tag_uri
 
 # YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][±HH:MM|Z]: what PartialDate.iso() writes, and Z.
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?)?)?)?$"
@@ -350,6 +350,24 @@ def timelinejs(timeline: Timeline, title: str = "Timeline") -> str:
     return _dumps({"title": {"text": {"headline": esc(title)}}, "events": slides, "eras": eras})
 
 
+# ------------------------------------------------------------------ timeline-index.json
+
+def filter_index(timeline: Timeline, site: Site = Site()) -> str:
+    """What the reader's filters need to search a timeline split over many pages, and no more:
+    one short row per event, [id, title, date text, start, url, year, precision class, tags,
+    place ids, publisher ids]; names of places and publishers once each."""
+    rows = []
+    for event in _ordered(timeline):
+        rows.append([event.id, event.title, human_range(event.start, event.end), event.start.iso(),
+                     site.url(event_uri(event.id)), event.year, event.start.precision + ("-span" if event.end else ""),
+                     list(event.tags), list(event.places),
+                     sorted({publisher_slug(s.publisher) for s in event.sources})])
+    places = {p: timeline.places[p].name for p in sorted({p for e in timeline.events for p in e.places})}
+    urls = {"place": site.url(place_uri("{id}")), "tag": site.url(tag_uri("{id}"))}
+    return json.dumps({"version": 1, "count": len(rows), "urls": urls, "places": places, "events": rows},
+                      ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 # ------------------------------------------------------------------ all of them
 
 def plan_exports(timeline: Timeline, directory_urls: bool = True, *, site_url: str | None = None,
@@ -364,4 +382,5 @@ def plan_exports(timeline: Timeline, directory_urls: bool = True, *, site_url: s
         "events.ics": events_ics(timeline, site, title, site_url),
         "feed.xml": atom_feed(timeline, site, title, site_url),
         "timelinejs.json": timelinejs(timeline, title),
+        "timeline-index.json": filter_index(timeline, site),
     }

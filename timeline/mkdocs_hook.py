@@ -15,7 +15,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .exports import plan_exports
-from .pages import Site, plan_pages
+from .pages import PAGE_SIZE, Site, plan_pages
 from .schema import codes_markdown, fields_markdown, json_schema_files
 from .security import add_external_rel, add_policy, tile_hosts
 from .validate import validate_project
@@ -42,7 +42,12 @@ def site_settings(config) -> Site:
     """Map tiles come from mkdocs.yml (extra: timeline: tiles:); by default there are none,
     so the site makes no request to another host."""
     options = (config.extra or {}).get("timeline") or {}
-    return Site(config.use_directory_urls, str(options.get("tiles") or ""), str(options.get("attribution") or ""))
+    try:
+        page_size = max(1, int(options.get("page_size") or PAGE_SIZE))
+    except (TypeError, ValueError):
+        raise PluginError(f"extra: timeline: page_size in mkdocs.yml must be a number, not {options['page_size']!r}")
+    return Site(config.use_directory_urls, str(options.get("tiles") or ""), str(options.get("attribution") or ""),
+                page_size)
 
 
 def project_root(config) -> Path:

@@ -21,6 +21,7 @@ import nh3
 from .model import MONTHS, Event, Period, Place, Timeline, human_range, slugify
 
 TIMELINE_MARKER = "<!-- timeline -->"
+PAGE_SIZE = 500  # events listed on one page at most (about 400 KB of HTML); beyond, lists split by year, then month
 
 # What an event body may contain once rendered: text formatting, links, lists, tables. No images:
 # an image from another host would tell that host who reads the page.
@@ -53,6 +54,7 @@ class Site:
     directory_urls: bool = True
     tiles: str = ""  # map tile URL template; empty: no tile server, outlines of countries only
     attribution: str = ""  # the tile server's required credit (HTML from the site's own config)
+    page_size: int = PAGE_SIZE
 
     def url(self, uri: str) -> str:
         """Site-relative URL of a source uri: 'events/x.md' → 'events/x/'."""
@@ -120,6 +122,8 @@ class Planner:
                 if other in self.by_id:
                     self.backlinks[other].append(event)
         self.period_index = {period.id: i for i, period in enumerate(timeline.periods)}
+        self.listing: dict[str, str] = {}  # event id → the timeline page that lists it
+        self.listing_pages = self.plan_listing()
         self.by_place: dict[str, list[Event]] = defaultdict(list)
         self.by_tag: dict[str, list[Event]] = defaultdict(list)
         self.by_publisher: dict[str, list[Event]] = defaultdict(list)
@@ -154,8 +158,8 @@ class Planner:
 
     def item(self, here: str, event: Event) -> str:
         """One entry of a timeline list; the data-* attributes feed the reader's filters.
-        Only the home timeline gives entries an id (the target of each event's "On the timeline"
-        link): elsewhere an event can be listed twice on one page, as related and as a backlink."""
+        Only the page that lists the event on the timeline gives it an id (the target of the event's
+        "On the timeline" link): elsewhere it can be listed twice, as related and as a backlink."""
         publishers = sorted({publisher_slug(s.publisher) for s in event.sources})
         places = ", ".join(self.link(here, place_uri(p), self.place_name(p)) for p in event.places)
         tags = " ".join(self.link(here, tag_uri(t), t, "tl-tag") for t in event.tags)
@@ -163,7 +167,7 @@ class Planner:
         precision = event.start.precision + ("-span" if event.end else "")
         periods = self.periods_of(event)
         band = f" tl-band-{self.period_index[periods[-1].id] % 4}" if periods else ""
-        anchor = f' id="{event.id}"' if here == "index.md" else ""
+        anchor = f' id="{event.id}"' if self.listing.get(event.id) == here else ""
         return (f'<li class="tl-item tl-{precision}{band}"{anchor} data-year="{event.year}" '
                 f'data-periods="{" ".join(p.id for p in periods)}" '
                 f'data-tags="{" ".join(event.tags)}" data-places="{" ".join(event.places)}" '
@@ -202,6 +206,14 @@ class Planner:
     def period_dates(self, period: Period) -> str:
         return human_range(period.start, period.end) if period.end else f"from {period.start.human()}"
 
+    def period_link(self, here: str, period: Period) -> str | None:
+        """Where a period's mark is: just before its first event, on the page that lists that event."""
+        first = next((e for e in self.events if period.contains(e)), None)
+        if first is None:
+            return None
+        page = self.listing[first.id]
+        return (html.escape(self.site.href(here, page)) if page != here else "") + f"#period-{period.id}"
+
     def periods_legend(self, here: str) -> str:
         if not self.timeline.periods:
             return ""
@@ -209,8 +221,9 @@ class Planner:
         for period in self.timeline.periods:
             description = f'<span class="tl-period-description">{esc(period.description)}</span>' \
                 if period.description else ""
-            items.append(f'<li class="tl-band-{self.period_index[period.id] % 4}">'
-                         f'<a href="#period-{period.id}">{esc(period.title)}</a> '
+            target = self.period_link(here, period)
+            name = f'<a href="{target}">{esc(period.title)}</a>' if target else esc(period.title)
+            items.append(f'<li class="tl-band-{self.period_index[period.id] % 4}">{name} '
                          f'<span class="tl-period-dates">({esc(self.period_dates(period))})</span>{description}</li>')
         return '<ul class="tl-periods" aria-label="Periods">\n' + "\n".join(items) + "\n</ul>\n"
 
@@ -225,7 +238,10 @@ class Planner:
                                             for slug, es in self.by_publisher.items()), key=lambda o: o[1].casefold())),
             ("year", "Years", [(str(y), str(y), n) for y, n in sorted(self.year_counts().items())]),
         ]
-        out = ['<form class="tl-filters" id="tl-filters" hidden aria-label="Filter the timeline">']
+        index = (f' data-index="{html.escape(self.site.href("index.md", "timeline-index.json"))}"'
+                 if self.listing_pages else "")
+        out = [f'<form class="tl-filters" id="tl-filters" hidden aria-label="Filter the timeline" '
+               f'data-count="{len(self.events)}"{index}>']
         for name, label, options in groups:
             boxes = "".join(f'<label><input type="checkbox" name="{name}" value="{esc(value)}"> {esc(text)} '
                             f'<span class="tl-count-n">({count})</span></label>' for value, text, count in options)
@@ -242,16 +258,16 @@ class Planner:
             counts[event.year] += 1
         return counts
 
-    def grouped(self, here: str, events: list[Event], level: int = 2, marks: dict | None = None) -> str:
+    def grouped(self, here: str, events: list[Event], level: int = 2, marks: dict | None = None,
+                with_year: bool = True) -> str:
         """Events under year and month headings, in time order. Headings are Markdown so
         that they enter the table of contents; their text is generated, never typed."""
         out = []
-        year_mark, month_mark = "#" * level, "#" * (level + 1)
-        by_year: dict[int, list[Event]] = defaultdict(list)
-        for event in events:
-            by_year[event.year].append(event)
+        year_mark, month_mark = "#" * level, "#" * (level + 1 if with_year else level)
+        by_year = self.by_year(events)
         for year in sorted(by_year):
-            out.append(f"{year_mark} {year}\n")
+            if with_year:
+                out.append(f"{year_mark} {year}\n")
             whole_year = [e for e in by_year[year] if e.start.month is None]
             if whole_year:
                 out.append(self.event_list(here, whole_year, marks))
@@ -264,6 +280,103 @@ class Planner:
                 out.append(self.event_list(here, by_month[month], marks))
         return "\n".join(out)
 
+    # ------------------------------------------------------------ a large timeline, page by page
+
+    def plan_listing(self) -> dict[str, tuple[str, list[Event], list[int]]]:
+        """Small timelines list every event on the home page. Past `page_size` events, each year gets a
+        page, and a year with more than `page_size` events a page per month.
+        Returns {uri: (title, events listed there, months that have pages of their own)}."""
+        size = self.site.page_size
+        if len(self.events) <= size:
+            self.listing = {e.id: "index.md" for e in self.events}
+            return {}
+        pages: dict[str, tuple[str, list[Event], list[int]]] = {}
+        for year, events in self.by_year().items():
+            year_uri = f"timeline/{year}.md"
+            if len(events) <= size:
+                pages[year_uri] = (str(year), events, [])
+                continue
+            months: dict[int, list[Event]] = defaultdict(list)
+            for event in events:
+                if event.start.month is not None:
+                    months[event.start.month].append(event)
+            pages[year_uri] = (str(year), [e for e in events if e.start.month is None], sorted(months))
+            for month, month_events in sorted(months.items()):
+                pages[f"timeline/{year}/{month:02d}.md"] = (f"{MONTHS[month]} {year}", month_events, [])
+        for uri, (_, events, _) in pages.items():
+            for event in events:
+                self.listing[event.id] = uri
+        return pages
+
+    def by_year(self, events: list[Event] | None = None) -> dict[int, list[Event]]:
+        years: dict[int, list[Event]] = defaultdict(list)
+        for event in self.events if events is None else events:
+            years[event.year].append(event)
+        return dict(sorted(years.items()))
+
+    def overview(self, here: str) -> str:
+        """The home page of a large timeline: each year, with its months, linking to their pages."""
+        rows = []
+        for year, events in self.by_year().items():
+            months = self.listing_pages[f"timeline/{year}.md"][2]
+            counts = defaultdict(int)
+            for event in events:
+                counts[event.start.month] += 1
+            parts = "".join(f'<li>{self.link(here, f"timeline/{year}/{m:02d}.md", MONTHS[m])} '
+                            f'<span class="tl-count-n">({counts[m]})</span></li>' for m in months)
+            rows.append(f'<li>{self.link(here, f"timeline/{year}.md", str(year), "tl-year-link")} '
+                        f'<span class="tl-count-n">{len(events)} event{"s" if len(events) != 1 else ""}</span>'
+                        + (f'<ul class="tl-months">{parts}</ul>' if parts else "") + "</li>")
+        return '<ul class="tl-overview">\n' + "\n".join(rows) + "\n</ul>\n"
+
+    def listing_page(self, uri: str) -> str:
+        title, events, months = self.listing_pages[uri]
+        marks = self.period_marks()
+        pages = list(self.listing_pages)
+        index = pages.index(uri)
+        step = []
+        if index > 0:
+            step.append(f'<a class="tl-prev" rel="prev" href="{html.escape(self.site.href(uri, pages[index - 1]))}">'
+                        f'<span class="tl-label">Previous</span> {esc(self.listing_pages[pages[index - 1]][0])}</a>')
+        if index + 1 < len(pages):
+            step.append(f'<a class="tl-next" rel="next" href="{html.escape(self.site.href(uri, pages[index + 1]))}">'
+                        f'<span class="tl-label">Next</span> {esc(self.listing_pages[pages[index + 1]][0])}</a>')
+        step.append(f'<a class="tl-up" href="{html.escape(self.site.href(uri, "index.md"))}">'
+                    '<span class="tl-label">The whole timeline</span></a>')
+        out = [front_matter(title), f"# {title}\n"]
+        year = title.split()[-1]
+        if months:  # a year split into months: list them, then the events known only to the year
+            parts = "".join(f'<li>{self.link(uri, f"timeline/{year}/{m:02d}.md", f"{MONTHS[m]} {year}")} '
+                            f'<span class="tl-count-n">({len(self.listing_pages[f"timeline/{year}/{m:02d}.md"][1])})'
+                            "</span></li>" for m in months)
+            out.append(f'<ul class="tl-overview">{parts}</ul>\n')
+            if events:
+                out.append(f"## {year}\n")
+                out.append(self.event_list(uri, events, marks))
+        elif " " in title:  # a month page
+            out.append(self.count_line(len(events)) + "\n")
+            out.append(self.event_list(uri, events, marks))
+        else:  # a year page
+            out.append(self.count_line(len(events)) + "\n")
+            out.append(self.grouped(uri, events, level=2, marks=marks, with_year=False))
+        out.append('<nav class="tl-prevnext" aria-label="Other parts of the timeline">' + "".join(step) + "</nav>\n")
+        return "\n".join(out)
+
+    def grouped_or_split(self, base: str, events: list[Event], name: str) -> tuple[str, dict[str, str]]:
+        """The event list of a place, tag or source page named `name`: whole when short, else a page
+        per year. Returns (what the main page shows, {year page uri: that page})."""
+        if len(events) <= self.site.page_size:
+            return self.event_list(base, events), {}
+        links, pages = [], {}
+        for year, year_events in self.by_year(events).items():
+            uri = f"{base[:-3]}/{year}.md"
+            links.append(f"<li>{self.link(base, uri, str(year))} "
+                         f'<span class="tl-count-n">({len(year_events)})</span></li>')
+            pages[uri] = (front_matter(f"{name}, {year}") + f"<h1>{esc(name)}, {year}</h1>\n\n"
+                          f'<p class="tl-up">All years: {self.link(uri, base, name)}</p>\n\n'
+                          + self.count_line(len(year_events)) + "\n\n" + self.event_list(uri, year_events))
+        return '<ul class="tl-overview">' + "".join(links) + "</ul>\n", pages
+
     # ------------------------------------------------------------ pages
 
     def home(self, intro: str | None) -> str:
@@ -273,8 +386,11 @@ class Planner:
                    + (f", {esc(human_range(self.events[0].start, None))} to "
                       f"{esc((self.events[-1].end or self.events[-1].start).human())}" if count else "")
                    + ".</p>\n")
-        body = (summary + "\n" + self.periods_legend(here) + "\n" + self.filters() + "\n"
-                + self.grouped(here, list(self.events), marks=self.period_marks()))
+        if self.listing_pages:
+            listing = self.overview(here) + '\n<ol class="tl-list tl-results" hidden></ol>\n'
+        else:
+            listing = self.grouped(here, list(self.events), marks=self.period_marks())
+        body = summary + "\n" + self.periods_legend(here) + "\n" + self.filters() + "\n" + listing
         if intro is None:
             return front_matter("Timeline") + "# Timeline\n\n" + body
         if TIMELINE_MARKER in intro:
@@ -293,8 +409,7 @@ class Planner:
         periods = self.periods_of(event)
         if periods:
             facts.append(f"<dt>Period{'s' if len(periods) > 1 else ''}</dt><dd>" + ", ".join(
-                f'<a href="{html.escape(self.site.href(here, "index.md"))}#period-{p.id}">{esc(p.title)}</a>'
-                for p in periods) + "</dd>")
+                f'<a href="{self.period_link(here, p)}">{esc(p.title)}</a>' for p in periods) + "</dd>")
         if event.tags:
             facts.append("<dt>Tags</dt><dd>" + " ".join(self.link(here, tag_uri(t), t, "tl-tag")
                                                         for t in event.tags) + "</dd>")
@@ -338,7 +453,7 @@ class Planner:
             after = self.events[index + 1]
             links.append(f'<a class="tl-next" rel="next" href="{html.escape(self.site.href(here, event_uri(after.id)))}">'
                          f'<span class="tl-label">Next</span> {esc(after.title)}</a>')
-        home = html.escape(self.site.href(here, "index.md") + f"#{self.events[index].id}")
+        home = html.escape(self.site.href(here, self.listing[self.events[index].id]) + f"#{self.events[index].id}")
         links.append(f'<a class="tl-up" href="{home}"><span class="tl-label">On the timeline</span></a>')
         return '<nav class="tl-prevnext" aria-label="Previous and next events">' + "".join(links) + "</nav>\n"
 
@@ -404,8 +519,9 @@ class Planner:
             out.append('<p class="tl-children">Places within: '
                        + ", ".join(self.link(here, place_uri(p.id), p.name) for p in inside) + "</p>\n")
         events = self.by_place.get(place.id, [])
+        listing, self.extra_pages[here] = self.grouped_or_split(here, events, place.name)
         out.append(f"## Events\n\n{self.count_line(len(events))}\n")
-        out.append(self.event_list(here, events))
+        out.append(listing)
         return "\n".join(out)
 
     def count_line(self, count: int) -> str:
@@ -414,8 +530,9 @@ class Planner:
     def tag_page(self, tag: str) -> str:
         here = tag_uri(tag)
         events = self.by_tag[tag]
+        listing, self.extra_pages[here] = self.grouped_or_split(here, events, f"Tag: {tag}")
         return (front_matter(f"Tag: {tag}") + f"<h1>Tag: {esc(tag)}</h1>\n\n{self.count_line(len(events))}\n\n"
-                + self.event_list(here, events))
+                + listing)
 
     def source_page(self, slug: str) -> str:
         here = f"sources/{slug}.md"
@@ -435,7 +552,11 @@ class Planner:
             rows.append(f"<li><cite>{cited}</cite>{when}</li>")
         return (front_matter(f"Source: {name}") + f"<h1>Source: {esc(name)}</h1>\n\n"
                 + "## Articles cited\n\n" + '<ul class="tl-articles">\n' + "\n".join(rows) + "\n</ul>\n\n"
-                + f"## Events\n\n{self.count_line(len(events))}\n\n" + self.event_list(here, events))
+                + f"## Events\n\n{self.count_line(len(events))}\n\n" + self.split_listing(here, events, name))
+
+    def split_listing(self, here: str, events: list[Event], name: str) -> str:
+        listing, self.extra_pages[here] = self.grouped_or_split(here, events, f"Source: {name}")
+        return listing
 
     def index_page(self, title: str, here: str, heading: str, rows: list[tuple[str, str, int, str]]) -> str:
         """A table of (uri, name, event count, detail)."""
@@ -447,7 +568,10 @@ class Planner:
         return front_matter(title) + f"# {title}\n\n" + "\n".join(body)
 
     def pages(self, intro: str | None) -> dict[str, str]:
+        self.extra_pages: dict[str, dict[str, str]] = {}  # a split place/tag/source page → its year pages
         pages = {"index.md": self.home(intro)}
+        for uri in self.listing_pages:
+            pages[uri] = self.listing_page(uri)
         for index, event in enumerate(self.events):
             pages[event_uri(event.id)] = self.event_page(index)
         places = sorted(self.timeline.places.values(), key=lambda p: (p.name.casefold(), p.id))
@@ -466,6 +590,8 @@ class Planner:
         pages["sources/index.md"] = self.index_page("Sources", "sources/index.md", "Publisher", [
             (f"sources/{slug}.md", self.publisher_names[slug], len(self.by_publisher[slug]), "")
             for slug in sorted(self.by_publisher, key=lambda s: self.publisher_names[s].casefold())])
+        for year_pages in self.extra_pages.values():
+            pages.update(year_pages)
         return pages
 
 

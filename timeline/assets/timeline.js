@@ -1,7 +1,9 @@
 /* The reader's filters on the timeline page: by tag, place, source and year.
  * Within one filter any ticked value matches; across filters all must match.
  * The state lives in the URL (?tag=a,b&place=c) so a filtered view can be shared,
- * and reloading restores it. Without this script the page is the complete list. */
+ * and reloading restores it. Without this script the page is the complete list.
+ * A timeline too long for one page lists years instead; then the filters search
+ * timeline-index.json (fetched on first use) and list the matching events here. */
 (function () {
   "use strict";
   // The theme's search dialog has no accessible name (axe: aria-dialog-name); give it one.
@@ -11,9 +13,15 @@
   var form = document.getElementById("tl-filters");
   if (!form) return;
   var FIELDS = { tag: "tags", place: "places", publisher: "publishers", year: "year" };
+  var ROW = { tag: 7, place: 8, publisher: 9 };  // columns of timeline-index.json rows
+  var SHOW_AT_MOST = 500;
   var items = Array.prototype.slice.call(document.querySelectorAll("li.tl-item[data-year]"));
   var status = form.querySelector(".tl-status");
-  var total = items.length;
+  var total = Number(form.getAttribute("data-count")) || items.length;
+  var indexUrl = form.getAttribute("data-index");
+  var overview = document.querySelector(".tl-overview");
+  var results = document.querySelector("ol.tl-results");
+  var index = null;
   var groupHeading = /^(\d{4}|[a-z]+-\d{4})$/;  // the year and month headings the timeline generates
 
   function chosen() {
@@ -25,18 +33,22 @@
     return state;
   }
 
-  function matches(item, state) {
+  function anyChosen(state) {
+    return Object.keys(state).some(function (name) { return state[name].length; });
+  }
+
+  function matches(values, state) {  // values(name) → the event's values for that filter
     return Object.keys(FIELDS).every(function (name) {
       if (!state[name].length) return true;
-      var have = (item.getAttribute("data-" + FIELDS[name]) || "").split(" ");
+      var have = values(name);
       return state[name].some(function (value) { return have.indexOf(value) !== -1; });
     });
   }
 
-  // Hide a year or month heading, and a period mark, when nothing under it is shown.
+  // Hide a year or month heading, and a list, when nothing under it is shown.
   function tidy() {
     var content = form.parentNode;
-    Array.prototype.forEach.call(content.querySelectorAll("ol.tl-list"), function (list) {
+    Array.prototype.forEach.call(content.querySelectorAll("ol.tl-list:not(.tl-results)"), function (list) {
       list.hidden = !list.querySelector("li.tl-item:not([hidden])");
     });
     var headings = Array.prototype.filter.call(content.querySelectorAll("h2, h3"), function (h) {
@@ -52,16 +64,98 @@
     });
   }
 
-  function apply() {
-    var state = chosen(), shown = 0;
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;  // text, never HTML
+    return node;
+  }
+
+  function link(href, text, className) {
+    var a = element("a", className, text);
+    a.setAttribute("href", href);
+    return a;
+  }
+
+  function row(event) {  // one timeline-index.json row → the same <li> the pages use
+    var li = element("li", "tl-item tl-" + event[6]);
+    var time = element("time", "tl-date", event[2]);
+    time.setAttribute("datetime", event[3]);
+    li.appendChild(time);
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(link(event[4], event[1], "tl-title"));
+    var meta = element("span", "tl-meta"), where = element("span", "tl-where");
+    event[8].forEach(function (place, i) {
+      if (i) where.appendChild(document.createTextNode(", "));
+      where.appendChild(link(index.urls.place.replace("{id}", place), index.places[place] || place));
+    });
+    meta.appendChild(where);
+    if (event[7].length) {
+      var tags = element("span", "tl-tags");
+      event[7].forEach(function (tag) {
+        tags.appendChild(document.createTextNode(" "));
+        tags.appendChild(link(index.urls.tag.replace("{id}", tag), tag, "tl-tag"));
+      });
+      meta.appendChild(tags);
+    }
+    li.appendChild(meta);
+    return li;
+  }
+
+  function load() {
+    if (!index) {
+      index = fetch(indexUrl).then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      }).then(function (data) { index = data; return data; });
+    }
+    return Promise.resolve(index);
+  }
+
+  function showIndexResults(state) {
+    if (!anyChosen(state)) {
+      results.hidden = true;
+      results.textContent = "";
+      overview.hidden = false;
+      status.textContent = "Showing all " + total + " events, by year";
+      return;
+    }
+    status.textContent = "Searching the whole timeline…";
+    load().then(function (data) {
+      var found = data.events.filter(function (event) {
+        return matches(function (name) {
+          return name === "year" ? [String(event[5])] : event[ROW[name]];
+        }, state);
+      });
+      results.textContent = "";
+      found.slice(0, SHOW_AT_MOST).forEach(function (event) { results.appendChild(row(event)); });
+      overview.hidden = true;
+      results.hidden = false;
+      status.textContent = "Showing " + (found.length > SHOW_AT_MOST ? "the first " + SHOW_AT_MOST + " of " : "")
+        + found.length + " of " + total + " events";
+    }).catch(function () {
+      status.textContent = "The event list could not be loaded; browse by year below.";
+    });
+  }
+
+  function showPageItems(state) {
+    var shown = 0;
     items.forEach(function (item) {
-      var ok = matches(item, state);
+      var ok = matches(function (name) {
+        return (item.getAttribute("data-" + FIELDS[name]) || "").split(" ");
+      }, state);
       item.hidden = !ok;
       if (ok) shown += 1;
     });
     tidy();
-    var any = Object.keys(state).some(function (name) { return state[name].length; });
-    status.textContent = any ? "Showing " + shown + " of " + total + " events" : "Showing all " + total + " events";
+    status.textContent = anyChosen(state) ? "Showing " + shown + " of " + total + " events"
+      : "Showing all " + total + " events";
+  }
+
+  function apply() {
+    var state = chosen();
+    if (indexUrl && results && overview) showIndexResults(state);
+    else showPageItems(state);
     Object.keys(FIELDS).forEach(function (name) {
       var label = form.querySelector('.tl-chosen[data-for="' + name + '"]');
       if (label) label.textContent = state[name].length ? "(" + state[name].length + " chosen)" : "";

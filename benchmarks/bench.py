@@ -1,0 +1,476 @@
+#!/usr/bin/env python3
+"""Benchmark: the timeline tool against floors, measured in the same run on the same machine.
+
+    python benchmarks/bench.py                          # sizes 1000,10000; median of 3 runs
+    python benchmarks/bench.py --sizes 1000 --runs 1 --json results.json
+
+For each size N it writes a synthetic project (benchmarks/synth.py) and measures:
+
+- validate: `timeline.validate.validate_project` in-process, against reading every event file
+  and composing its front matter with libyaml (the floor); and the CLI, interpreter start included;
+- build: `python build_timeline.py build` in a subprocess (wall time, peak memory), against a
+  plain `mkdocs build` of the same N pages as Markdown with the same theme, plugins and extensions;
+- the sites: total size, the largest HTML page, the search index;
+- serve: from saving an event file to the served page showing the change;
+- hugo, if installed: the same N pages with a minimal layout.
+
+The machine is noisy, so the table leads with ratios (ours / floor) rather than seconds.
+Sizes are in MiB and KiB (printed MB, KB).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402
+from timeline.validate import validate_project  # noqa: E402
+
+MB = 1024 * 1024
+KB = 1024
+BUILD_TIMEOUT = 3600          # seconds, for one build of the largest size
+FIRST_SERVE_TIMEOUT = 1200    # seconds, for `serve` to answer with the first build
+EDIT_TIMEOUT = 600            # seconds, from a save to the page showing it
+POLL = 0.05                   # seconds between polls of the served page
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+# ---------------------------------------------------------------- validate
+
+def check_project(root: Path, count: int) -> None:
+    """The generated project must validate with no error, and every event must make it through."""
+    timeline, problems = validate_project(root)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        shown = "\n".join(p.format() for p in errors[:20])
+        raise SystemExit(f"error: the synthetic project {root} has {len(errors)} validation errors:\n{shown}")
+    if len(timeline.events) != count:
+        raise SystemExit(f"error: {root}: {len(timeline.events)} valid events, expected {count}")
+    if problems:
+        log(f"  note: {len(problems)} warnings in the synthetic project, e.g. {problems[0].format()}")
+
+
+def validate_floor(root: Path) -> int:
+    """The least any validator must do: read every event file and compose its front matter."""
+    count = 0
+    for folder, dirnames, filenames in os.walk(root / "events"):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if not name.endswith(".md"):
+                continue
+            text = Path(folder, name).read_text(encoding="utf-8")
+            loader = yaml.CSafeLoader(text[4:text.index("\n---\n", 3)])
+            try:
+                loader.get_single_node()
+            finally:
+                loader.dispose()
+            count += 1
+    return count
+
+
+def timed(function, *args) -> float:
+    start = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - start
+
+
+def time_validate(root: Path, count: int, runs: int) -> tuple[float, float]:
+    """Median seconds of ours and of the floor, alternating, both with the files in the page cache."""
+    ours, floor = [], []
+    for _ in range(runs):
+        ours.append(timed(validate_project, root))
+        floor.append(timed(validate_floor, root))
+    if validate_floor(root) != count:
+        raise SystemExit(f"error: the validate floor did not find {count} event files in {root}")
+    return median(ours), median(floor)
+
+
+def time_validate_cli(root: Path, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run([sys.executable, str(REPO / "build_timeline.py"), "validate"], cwd=root,
+                                capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+        times.append(time.perf_counter() - start)
+        if result.returncode != 0:
+            raise SystemExit(f"error: `build_timeline.py validate` failed in {root}:\n{result.stderr[-3000:]}")
+    return median(times)
+
+
+# ---------------------------------------------------------------- build
+
+# Runs one command and reports its wall time and the peak resident memory of that child alone.
+WRAPPER = """\
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+result = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+wall = time.perf_counter() - start
+print(json.dumps({"rc": result.returncode, "wall": wall,
+                  "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                  "stderr": result.stderr.decode("utf-8", "replace")[-3000:]}))
+"""
+
+
+def run_measured(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, peak MB) of one command, which must succeed."""
+    out = subprocess.run([sys.executable, "-c", WRAPPER, *command], cwd=cwd, capture_output=True, text=True,
+                         timeout=BUILD_TIMEOUT)
+    if out.returncode != 0:
+        raise SystemExit(f"error: the measuring wrapper failed:\n{out.stderr[-3000:]}")
+    report = json.loads(out.stdout)
+    if report["rc"] != 0:
+        raise SystemExit(f"error: `{' '.join(command)}` failed in {cwd} (exit {report['rc']}):\n{report['stderr']}")
+    return report["wall"], report["maxrss_kb"] / KB
+
+
+def build_ours(project: Path, site: Path) -> tuple[float, float]:
+    shutil.rmtree(site, ignore_errors=True)
+    return run_measured([sys.executable, str(REPO / "build_timeline.py"), "build", "-q", "--site-dir", str(site)],
+                        project)
+
+
+def build_floor(project: Path, site: Path) -> tuple[float, float]:
+    shutil.rmtree(site, ignore_errors=True)
+    return run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)], project)
+
+
+def build_hugo(project: Path, site: Path) -> float:
+    shutil.rmtree(site, ignore_errors=True)
+    return run_measured(["hugo", "--quiet", "--destination", str(site)], project)[0]
+
+
+# ---------------------------------------------------------------- site figures
+
+def site_figures(site: Path) -> dict:
+    total, largest, largest_page = 0, 0, ""
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        total += size
+        if path.suffix == ".html" and size > largest:
+            largest, largest_page = size, path.relative_to(site).as_posix()
+    index = site / "search" / "search_index.json"
+    return {"mb": total / MB, "largest_kb": largest / KB, "largest_page": largest_page,
+            "search_mb": index.stat().st_size / MB if index.exists() else 0.0}
+
+
+# ---------------------------------------------------------------- serve
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Loopback only: never through a proxy the environment may name.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def fetch(url: str, timeout: float) -> str:
+    """The page's text, or "" while the server is not up or the page not built yet."""
+    try:
+        with _OPENER.open(url, timeout=max(timeout, 1.0)) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return ""
+
+
+def wait_for_text(url: str, text: str, timeout: float, server: subprocess.Popen, server_log: Path) -> float:
+    """Seconds until the page at `url` contains `text`, polling every POLL seconds."""
+    start = time.perf_counter()
+    deadline = start + timeout
+    while True:
+        if text in fetch(url, deadline - time.perf_counter()):
+            return time.perf_counter() - start
+        if server.poll() is not None:
+            raise SystemExit(f"error: the server stopped (exit {server.returncode}):\n{tail(server_log)}")
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"error: {url} did not show {text!r} within {timeout:.0f} s:\n{tail(server_log)}")
+        time.sleep(POLL)
+
+
+def tail(path: Path, chars: int = 3000) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[-chars:]
+    except OSError:
+        return ""
+
+
+def set_title(file: Path, title: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    text, count = re.subn(r"(?m)^title: .*$", f"title: {title}", text, count=1)
+    assert count == 1, file
+    file.write_text(text, encoding="utf-8")
+
+
+def measure_serve(root: Path, events: list[synth.SynthEvent], samples: int, server_log: Path) -> list[float]:
+    """Start `serve`, then edit one event's title `samples` times: seconds from each save to the page showing it."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/events/{{}}/"
+    targets = [events[(i * 7919 + 1) % len(events)] for i in range(samples)]
+    with open(server_log, "w", encoding="utf-8") as out:
+        server = subprocess.Popen([sys.executable, str(REPO / "build_timeline.py"), "serve",
+                                   "--dev-addr", f"127.0.0.1:{port}"], cwd=root, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        first = wait_for_text(url.format(targets[0].id), html.escape(targets[0].title), FIRST_SERVE_TIMEOUT,
+                              server, server_log)
+        log(f"  serve: first build answered after {first:.1f} s")
+        times = []
+        for number, event in enumerate(targets, 1):
+            title = f"Edited for the benchmark number {number}"
+            set_title(root / event.relpath, title)
+            times.append(wait_for_text(url.format(event.id), title, EDIT_TIMEOUT, server, server_log))
+            log(f"  serve: edit {number}: {times[-1]:.2f} s")
+            time.sleep(0.5)  # let the watcher settle before the next save
+        return times
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+
+
+# ---------------------------------------------------------------- one size
+
+def fresh(folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder
+
+
+def measure_size(count: int, args, workdir: Path) -> dict:
+    log(f"{count} events: generating")
+    project = fresh(workdir / f"timeline-{count}")
+    floor = fresh(workdir / f"floor-{count}")
+    events = synth.write_project(project, count, args.seed, REPO)
+    synth.write_floor_project(floor, events, REPO)
+    check_project(project, count)
+
+    log(f"{count} events: validate")
+    validate_s, validate_floor_s = time_validate(project, count, args.runs)
+    validate_cli_s = time_validate_cli(project, args.runs)
+
+    site, floor_site = workdir / f"site-{count}", workdir / f"site-floor-{count}"
+    builds, floor_builds = [], []
+    for run in range(1, args.runs + 1):
+        log(f"{count} events: build, run {run} of {args.runs}")
+        builds.append(build_ours(project, site))
+        floor_builds.append(build_floor(floor, floor_site))
+        log(f"  ours {builds[-1][0]:.1f} s {builds[-1][1]:.0f} MB, floor {floor_builds[-1][0]:.1f} s "
+            f"{floor_builds[-1][1]:.0f} MB")
+    ours_site, floor_site_figures = site_figures(site), site_figures(floor_site)
+
+    hugo_s = None
+    if not args.no_hugo and shutil.which("hugo"):
+        log(f"{count} events: hugo")
+        hugo_project = fresh(workdir / f"hugo-{count}")
+        synth.write_hugo_project(hugo_project, events)
+        hugo_s = median([build_hugo(hugo_project, workdir / f"site-hugo-{count}") for _ in range(args.runs)])
+
+    return {
+        "events": count,
+        "validate_s": round(validate_s, 4),
+        "validate_floor_s": round(validate_floor_s, 4),
+        "validate_cli_s": round(validate_cli_s, 3),
+        "build_s": round(median([b[0] for b in builds]), 3),
+        "build_floor_s": round(median([b[0] for b in floor_builds]), 3),
+        "peak_mb": round(median([b[1] for b in builds]), 1),
+        "peak_floor_mb": round(median([b[1] for b in floor_builds]), 1),
+        "site_mb": round(ours_site["mb"], 2),
+        "site_floor_mb": round(floor_site_figures["mb"], 2),
+        "largest_html_kb": round(ours_site["largest_kb"], 1),
+        "largest_html_page": ours_site["largest_page"],
+        "search_index_mb": round(ours_site["search_mb"], 3),
+        "search_index_floor_mb": round(floor_site_figures["search_mb"], 3),
+        "hugo_s": round(hugo_s, 3) if hugo_s is not None else None,
+        # For the table only (not in the JSON): the floor's largest page.
+        "_floor_largest": (round(floor_site_figures["largest_kb"], 1), floor_site_figures["largest_page"]),
+    }
+
+
+def measure_serve_size(count: int, args, workdir: Path) -> dict:
+    log(f"serve: {count} events")
+    project = fresh(workdir / f"serve-{count}")
+    events = synth.write_project(project, count, args.seed, REPO)
+    check_project(project, count)
+    samples = measure_serve(project, events, max(3, args.runs), workdir / f"serve-{count}.log")
+    return {"events": count, "save_to_reload_s": round(median(samples), 3), "samples": [round(s, 3) for s in samples]}
+
+
+# ---------------------------------------------------------------- report
+
+def ratio(ours: float | None, floor: float | None) -> float | None:
+    return round(ours / floor, 2) if ours and floor else None
+
+
+def results(sizes: list[dict], serve: dict | None, args) -> dict:
+    public = [{k: v for k, v in size.items() if not k.startswith("_")} for size in sizes]
+    scaling = round(sizes[-1]["build_s"] / sizes[0]["build_s"], 2) if len(sizes) > 1 else None
+    return {
+        "generated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "runs": args.runs,
+        "seed": args.seed,
+        "sizes": public,
+        "serve": serve,
+        "ratios": {
+            "validate": [ratio(s["validate_s"], s["validate_floor_s"]) for s in sizes],
+            "build": [ratio(s["build_s"], s["build_floor_s"]) for s in sizes],
+            "peak": [ratio(s["peak_mb"], s["peak_floor_mb"]) for s in sizes],
+            "scaling_build": scaling,
+        },
+    }
+
+
+def seconds(value: float) -> str:
+    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+
+
+def hugo_cell(size: dict, args) -> str:
+    if args.no_hugo:
+        return "skipped"
+    if size["hugo_s"] is None:
+        return "not installed"
+    return f"{seconds(size['hugo_s'])} (ours ×{ratio(size['build_s'], size['hugo_s'])})"
+
+
+def table_rows(sizes: list[dict], args) -> list[list[str]]:
+    rows = []
+    for s in sizes:
+        rows.append([
+            str(s["events"]),
+            seconds(s["validate_s"]), seconds(s["validate_floor_s"]), f"{ratio(s['validate_s'], s['validate_floor_s'])}",
+            seconds(s["build_s"]), seconds(s["build_floor_s"]), f"{ratio(s['build_s'], s['build_floor_s'])}",
+            f"{s['peak_mb']:.0f}", f"{s['peak_floor_mb']:.0f}", f"{ratio(s['peak_mb'], s['peak_floor_mb'])}",
+            f"{s['site_mb']:.1f} ({s['site_floor_mb']:.1f})",
+            f"{s['largest_html_kb']:.0f} KB {s['largest_html_page']}",
+            f"{s['search_index_mb']:.1f} MB ({s['search_index_floor_mb']:.1f})",
+            hugo_cell(s, args),
+        ])
+    return rows
+
+
+HEADER = ["events", "validate", "floor", "ratio", "build", "floor", "ratio", "peak MB", "floor", "ratio",
+          "site MB (floor)", "largest page", "search index (floor)", "hugo"]
+GROUP_ENDS = {0, 3, 6, 9, 10, 11, 12}  # a " | " after these columns
+
+
+def format_table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in [HEADER, *rows]) for i in range(len(HEADER))]
+    lines = []
+    for row in [HEADER, *rows]:
+        cells = []
+        for i, cell in enumerate(row):
+            cells.append(cell.ljust(widths[i]) + (" | " if i in GROUP_ENDS else "  "))
+        lines.append("".join(cells).rstrip(" |"))
+    return "\n".join(lines)
+
+
+def report(data: dict, sizes: list[dict], args) -> str:
+    lines = [format_table(table_rows(sizes, args))]
+    lines.append("validate CLI (interpreter start included): " +
+                 ", ".join(f"{seconds(s['validate_cli_s'])} at {s['events']} events" for s in sizes))
+    lines.append("floor's largest page: " +
+                 ", ".join(f"{s['_floor_largest'][0]:.0f} KB {s['_floor_largest'][1]} at {s['events']} events"
+                           for s in sizes))
+    if len(sizes) > 1:
+        first, last = sizes[0], sizes[-1]
+        floor_scaling = last["build_floor_s"] / first["build_floor_s"]
+        lines.append(f"scaling: build({last['events']})/build({first['events']}) = {data['ratios']['scaling_build']} "
+                     f"(floor {floor_scaling:.2f}; events ×{last['events'] / first['events']:g})")
+    serve = data["serve"]
+    if serve:
+        line = (f"serve ({serve['events']} events): save → reloaded page {seconds(serve['save_to_reload_s'])} "
+                f"(median of {len(serve['samples'])}: {', '.join(f'{s:.2f}' for s in serve['samples'])})")
+        same = [s for s in sizes if s["events"] == serve["events"]]
+        if same:
+            line += f"; a full build of {serve['events']} events takes {seconds(same[0]['build_s'])}"
+        lines.append(line)
+    else:
+        lines.append("serve: skipped (--serve-events 0)")
+    lines.append(f"median of {args.runs} run(s); seed {args.seed}; {os.cpu_count()} CPUs; "
+                 f"Python {platform.python_version()}; sizes in MiB/KiB")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- main
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="Benchmark validate, build and serve against floors, in one run.")
+    p.add_argument("--sizes", default="1000,10000", help="numbers of events, comma-separated (default 1000,10000)")
+    p.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported (default 3)")
+    p.add_argument("--seed", type=int, default=1, help="seed of the synthetic projects (default 1)")
+    p.add_argument("--serve-events", type=int, default=1000, help="events in the serve project (0 = skip serve)")
+    p.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
+    p.add_argument("--keep", metavar="DIR", help="generate into DIR and keep the projects and sites")
+    p.add_argument("--json", metavar="PATH", help="write the figures as JSON to PATH ('-' for standard output)")
+    args = p.parse_args(argv)
+    try:
+        args.sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    except ValueError:
+        p.error("--sizes: numbers separated by commas, e.g. 1000,10000")
+    if not args.sizes or min(args.sizes) < 3:
+        p.error("--sizes: at least 3 events per size")
+    if args.runs < 1:
+        p.error("--runs: at least 1")
+    if args.serve_events and args.serve_events < 3:
+        p.error("--serve-events: 0, or at least 3")
+    return args
+
+
+def run(args, workdir: Path) -> tuple[dict, list[dict]]:
+    sizes = [measure_size(count, args, workdir) for count in args.sizes]
+    serve = measure_serve_size(args.serve_events, args, workdir) if args.serve_events else None
+    return results(sizes, serve, args), sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.keep:
+        workdir = Path(args.keep).resolve()
+        workdir.mkdir(parents=True, exist_ok=True)
+        data, sizes = run(args, workdir)
+    else:
+        with tempfile.TemporaryDirectory(prefix="timeline-bench-") as temp:
+            data, sizes = run(args, Path(temp))
+    text = report(data, sizes, args)
+    print(text, file=sys.stderr if args.json == "-" else sys.stdout, flush=True)
+    if args.json == "-":
+        print(json.dumps(data, indent=2))
+    elif args.json:
+        Path(args.json).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
