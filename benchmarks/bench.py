@@ -133,14 +133,16 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 result = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 wall = time.perf_counter() - start
-print(json.dumps({"rc": result.returncode, "wall": wall,
-                  "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": result.returncode, "wall": wall, "maxrss_kb": usage.ru_maxrss,
+                  "cpu": usage.ru_utime + usage.ru_stime,
                   "stderr": result.stderr.decode("utf-8", "replace")[-3000:]}))
 """
 
 
-def run_measured(command: list[str], cwd: Path) -> tuple[float, float]:
-    """(wall seconds, peak MB) of one command, which must succeed."""
+def run_measured(command: list[str], cwd: Path) -> tuple[float, float, float]:
+    """(wall seconds, peak MB, CPU seconds) of one command, which must succeed. CPU time (user + system)
+    says how much of the wall time was work, on a machine other processes share."""
     out = subprocess.run([sys.executable, "-c", WRAPPER, *command], cwd=cwd, capture_output=True, text=True,
                          timeout=BUILD_TIMEOUT)
     if out.returncode != 0:
@@ -148,16 +150,16 @@ def run_measured(command: list[str], cwd: Path) -> tuple[float, float]:
     report = json.loads(out.stdout)
     if report["rc"] != 0:
         raise SystemExit(f"error: `{' '.join(command)}` failed in {cwd} (exit {report['rc']}):\n{report['stderr']}")
-    return report["wall"], report["maxrss_kb"] / KB
+    return report["wall"], report["maxrss_kb"] / KB, report["cpu"]
 
 
-def build_ours(project: Path, site: Path) -> tuple[float, float]:
+def build_ours(project: Path, site: Path) -> tuple[float, float, float]:
     shutil.rmtree(site, ignore_errors=True)
     return run_measured([sys.executable, str(REPO / "build_timeline.py"), "build", "-q", "--site-dir", str(site)],
                         project)
 
 
-def build_floor(project: Path, site: Path) -> tuple[float, float]:
+def build_floor(project: Path, site: Path) -> tuple[float, float, float]:
     shutil.rmtree(site, ignore_errors=True)
     return run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)], project)
 
@@ -315,6 +317,7 @@ def measure_size(count: int, args, workdir: Path) -> dict:
         "hugo_s": round(hugo_s, 3) if hugo_s is not None else None,
         # For the table only (not in the JSON): the floor's largest page.
         "_floor_largest": (round(floor_site_figures["largest_kb"], 1), floor_site_figures["largest_page"]),
+        "_build_cpu": (median([b[2] for b in builds]), median([b[2] for b in floor_builds])),
     }
 
 
@@ -382,7 +385,7 @@ def table_rows(sizes: list[dict], args) -> list[list[str]]:
 
 HEADER = ["events", "validate", "floor", "ratio", "build", "floor", "ratio", "peak MB", "floor", "ratio",
           "site MB (floor)", "largest page", "search index (floor)", "hugo"]
-GROUP_ENDS = {0, 3, 6, 9, 10, 11, 12}  # a " | " after these columns
+GROUP_ENDS = {3, 6, 9, 10, 11, 12}  # a " | " after these columns
 
 
 def format_table(rows: list[list[str]]) -> str:
@@ -400,6 +403,9 @@ def report(data: dict, sizes: list[dict], args) -> str:
     lines = [format_table(table_rows(sizes, args))]
     lines.append("validate CLI (interpreter start included): " +
                  ", ".join(f"{seconds(s['validate_cli_s'])} at {s['events']} events" for s in sizes))
+    lines.append("build CPU time (user + system): " +
+                 ", ".join(f"{seconds(s['_build_cpu'][0])} vs floor {seconds(s['_build_cpu'][1])} "
+                           f"(ratio {ratio(*s['_build_cpu'])}) at {s['events']} events" for s in sizes))
     lines.append("floor's largest page: " +
                  ", ".join(f"{s['_floor_largest'][0]:.0f} KB {s['_floor_largest'][1]} at {s['events']} events"
                            for s in sizes))

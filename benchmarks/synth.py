@@ -217,7 +217,9 @@ def make_body(rng: random.Random, event_id: str) -> str:
     for index, size in enumerate(sizes):
         sentences, left = [], size
         while left > 0:
-            n = min(left, rng.randint(8, 22))
+            n = rng.randint(8, 22)
+            if left - n < 6:  # no stub sentence at the end of a paragraph
+                n = left
             sentences.append(sentence(rng, n))
             left -= n
         if rng.random() < 0.4:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .exports import plan_exports
-from .pages import PAGE_SIZE, Site, plan_pages
+from .pages import PAGE_SIZE, Site, plan_page_uris, plan_pages
+from .search import compact_index
 from .schema import codes_markdown, fields_markdown, json_schema_files
 from .security import add_external_rel, add_policy, tile_hosts
 from .validate import validate_project
@@ -88,6 +90,23 @@ def fix_build_date(timeline) -> None:
 def on_post_build(config) -> None:
     if os.environ.pop(_EPOCH_MARK, None):
         os.environ.pop("SOURCE_DATE_EPOCH", None)
+    if config is not None:
+        shrink_search_index(config)
+
+
+def shrink_search_index(config) -> None:
+    """Rewrite the theme's search index in its compact form (see timeline/search.py)."""
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if not path.exists():
+        return
+    timeline, _, errors = _validated(config)
+    if errors:
+        return
+    site = site_settings(config)
+    generated = {site.url(uri) for uri in plan_page_uris(timeline, site)}
+    index = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(compact_index(index, timeline, site, generated), ensure_ascii=False,
+                               separators=(",", ":")), encoding="utf-8")
 
 
 def on_build_error(error) -> None:

@@ -598,3 +598,19 @@ class Planner:
 def plan_pages(timeline: Timeline, intro: str | None = None, site: Site = Site()) -> dict[str, str]:
     """Every generated page, keyed by its source uri (as if it were in docs/)."""
     return Planner(timeline, site).pages(intro)
+
+
+def plan_page_uris(timeline: Timeline, site: Site = Site()) -> set[str]:
+    """The source uris of every generated page, without rendering any (the search index needs to
+    know which pages are ours). tests/test_site.py checks it against plan_pages."""
+    planner = Planner(timeline, site)
+    uris = {"index.md", "map.md", "places/index.md", "tags/index.md", "sources/index.md", *planner.listing_pages}
+    groups = [(place_uri(p), planner.by_place.get(p, [])) for p in timeline.places]
+    groups += [(tag_uri(t), events) for t, events in planner.by_tag.items()]
+    groups += [(f"sources/{slug}.md", events) for slug, events in planner.by_publisher.items()]
+    for uri, events in groups:
+        uris.add(uri)
+        if len(events) > site.page_size:
+            uris.update(f"{uri[:-3]}/{year}.md" for year in planner.by_year(events))
+    uris.update(event_uri(e.id) for e in timeline.events)
+    return uris

@@ -1,0 +1,51 @@
+"""The benchmark script runs end to end on a small project and reports every figure.
+
+Only that it works: the figures themselves depend on the machine.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+SIZE_KEYS = {"events", "validate_s", "validate_floor_s", "validate_cli_s", "build_s", "build_floor_s", "peak_mb",
+             "peak_floor_mb", "site_mb", "site_floor_mb", "largest_html_kb", "largest_html_page", "search_index_mb",
+             "search_index_floor_mb", "hugo_s"}
+POSITIVE = SIZE_KEYS - {"events", "largest_html_page", "hugo_s"}
+
+
+def test_bench_runs_and_reports_every_figure(tmp_path):
+    out = tmp_path / "bench.json"
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench.py"), "--sizes", "200", "--runs", "1",
+                             "--serve-events", "200", "--no-hugo", "--json", str(out)],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    for word in ("validate", "build", "search index", "serve"):
+        assert word in result.stdout, (word, result.stdout)
+
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert set(data) == {"generated", "machine", "runs", "seed", "sizes", "serve", "ratios"}
+    assert set(data["machine"]) == {"cpus", "python", "platform"} and data["machine"]["cpus"] > 0
+    assert data["runs"] == 1 and isinstance(data["seed"], int)
+
+    [size] = data["sizes"]
+    assert set(size) == SIZE_KEYS
+    assert size["events"] == 200
+    for key in POSITIVE:
+        assert isinstance(size[key], (int, float)) and size[key] > 0, (key, size[key])
+    assert size["largest_html_page"].endswith(".html")
+    assert size["hugo_s"] is None  # --no-hugo
+
+    serve = data["serve"]
+    assert set(serve) == {"events", "save_to_reload_s", "samples"} and serve["events"] == 200
+    assert serve["save_to_reload_s"] > 0 and len(serve["samples"]) >= 3 and all(s > 0 for s in serve["samples"])
+
+    ratios = data["ratios"]
+    assert set(ratios) == {"validate", "build", "peak", "scaling_build"}
+    for key in ("validate", "build", "peak"):
+        assert len(ratios[key]) == 1 and ratios[key][0] > 0, (key, ratios[key])
+    assert ratios["scaling_build"] is None  # one size only
