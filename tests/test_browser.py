@@ -210,3 +210,13 @@ def test_filters_cover_the_whole_split_timeline(paged_site, browser, example_dat
     finally:
         context.close()
         server.close()
+
+
+def test_search_finds_an_event_by_a_word_of_its_body(server, page, example_data):
+    event = next(e for e in example_data["events"] if "Observatory" in e["body"])
+    page.goto(server.url, wait_until="networkidle")
+    page.click("input.md-search__input")
+    page.keyboard.type("observatory", delay=20)  # the theme searches on key events
+    page.wait_for_selector(".md-search-result__item")
+    links = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.getAttribute('href'))")
+    assert any(event["url"] in link for link in links), links

@@ -18,6 +18,11 @@ from .schema import CODES
 
 MAX_FILE_BYTES = 1_000_000  # an event is a page of text; anything larger is a mistake or an attack
 MAX_NESTING = 32  # event front matter is at most three levels deep; libyaml crashes on ~100,000
+# Block nesting needs no bracket ("- - - - x" nests one level per 2 characters, and libyaml's composer
+# overflows the C stack at ~30,000 levels): any text longer than this gets the flat depth scan first.
+MAX_UNSCANNED_CHARS = 4000
+# Characters YAML reads as line breaks but editors, git and our line numbers do not.
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
 
 # Tags that plain YAML data may carry. Anything else (!!python/object, !!binary, custom tags)
 # is refused rather than constructed.
@@ -108,10 +113,16 @@ def compose(path: str, text: str, first_line: int) -> tuple[yaml.Node | None, li
     never needs: aliases (the "billion laughs"), deep nesting, and non-standard tags.
     """
     problems: list[Diagnostic] = []
+    breaks = [text.index(char) for char in _YAML_ONLY_BREAKS if char in text]
+    if breaks:  # YAML would count it as a new line and every later line number would be off
+        at = min(breaks)
+        return None, [error(path, first_line + text.count("\n", 0, at),
+                            f"YAML syntax: {describe_char(text[at])} is a line break to YAML but not to editors",
+                            "yaml-syntax", "delete it, or replace it with a space")]
     try:
         # A second, flat pass over the parser's events only when the text could hold a problem
         # that composing would hide (an alias) or crash on (deep nesting).
-        if "&" in text or text.count("[") + text.count("{") > MAX_NESTING or text.count("\n") > 2000:
+        if "&" in text or text.count("[") + text.count("{") > MAX_NESTING or len(text) > MAX_UNSCANNED_CHARS:
             problem = _scan_events(path, text, first_line)
             if problem:
                 return None, [problem]
@@ -121,6 +132,12 @@ def compose(path: str, text: str, first_line: int) -> tuple[yaml.Node | None, li
         line = first_line + (mark.line if mark else 0)
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         return None, [error(path, line, f"YAML syntax: {message}", "yaml-syntax", _yaml_hint(message))]
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses; its position is in UTF-8 bytes for libyaml
+        before = text[:exc.position] if _Loader is yaml.SafeLoader else \
+            text.encode("utf-8")[:exc.position].decode("utf-8", "ignore")
+        char = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        return None, [error(path, first_line + before.count("\n"), f"YAML syntax: {exc.reason}: {describe_char(char)}",
+                            "yaml-syntax", "delete the invisible character")]
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         return None, [error(path, first_line, f"YAML could not be read: {exc}", "yaml-syntax")]
     if node is not None:
