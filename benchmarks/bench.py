@@ -45,7 +45,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
-from timeline.validate import validate_project  # noqa: E402
+from timeline.validate import clear_caches, validate_project  # noqa: E402
 
 MB = 1024 * 1024
 KB = 1024
@@ -106,6 +106,7 @@ def time_validate(root: Path, count: int, runs: int) -> tuple[float, float]:
     """Median seconds of ours and of the floor, alternating, both with the files in the page cache."""
     ours, floor = [], []
     for _ in range(runs):
+        clear_caches()  # a cold validation, as a fresh `validate` run does: nothing parsed yet
         ours.append(timed(validate_project, root))
         floor.append(timed(validate_floor, root))
     if validate_floor(root) != count:
@@ -227,6 +228,15 @@ def tail(path: Path, chars: int = 3000) -> str:
         return ""
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a running process so far (Linux /proc), or None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
 def set_title(file: Path, title: str) -> None:
     text = file.read_text(encoding="utf-8")
     text, count = re.subn(r"(?m)^title: .*$", f"title: {title}", text, count=1)
@@ -234,8 +244,10 @@ def set_title(file: Path, title: str) -> None:
     file.write_text(text, encoding="utf-8")
 
 
-def measure_serve(root: Path, events: list[synth.SynthEvent], samples: int, server_log: Path) -> list[float]:
-    """Start `serve`, then edit one event's title `samples` times: seconds from each save to the page showing it."""
+def measure_serve(root: Path, events: list[synth.SynthEvent], samples: int,
+                  server_log: Path) -> tuple[list[float], list[float]]:
+    """Start `serve`, then edit one event's title `samples` times: seconds from each save to the page showing
+    it, and the server's CPU seconds over the same interval (empty where /proc is not available)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/events/{{}}/"
     targets = [events[(i * 7919 + 1) % len(events)] for i in range(samples)]
@@ -246,14 +258,18 @@ def measure_serve(root: Path, events: list[synth.SynthEvent], samples: int, serv
         first = wait_for_text(url.format(targets[0].id), html.escape(targets[0].title), FIRST_SERVE_TIMEOUT,
                               server, server_log)
         log(f"  serve: first build answered after {first:.1f} s")
-        times = []
+        times, cpu = [], []
         for number, event in enumerate(targets, 1):
             title = f"Edited for the benchmark number {number}"
+            cpu_before = cpu_seconds(server.pid)
             set_title(root / event.relpath, title)
             times.append(wait_for_text(url.format(event.id), title, EDIT_TIMEOUT, server, server_log))
-            log(f"  serve: edit {number}: {times[-1]:.2f} s")
+            cpu_after = cpu_seconds(server.pid)
+            if cpu_before is not None and cpu_after is not None:
+                cpu.append(cpu_after - cpu_before)
+            log(f"  serve: edit {number}: {times[-1]:.2f} s" + (f" (server CPU {cpu[-1]:.1f} s)" if cpu else ""))
             time.sleep(0.5)  # let the watcher settle before the next save
-        return times
+        return times, cpu
     finally:
         server.terminate()
         try:
@@ -326,8 +342,9 @@ def measure_serve_size(count: int, args, workdir: Path) -> dict:
     project = fresh(workdir / f"serve-{count}")
     events = synth.write_project(project, count, args.seed, REPO)
     check_project(project, count)
-    samples = measure_serve(project, events, max(3, args.runs), workdir / f"serve-{count}.log")
-    return {"events": count, "save_to_reload_s": round(median(samples), 3), "samples": [round(s, 3) for s in samples]}
+    samples, cpu = measure_serve(project, events, max(3, args.runs), workdir / f"serve-{count}.log")
+    return {"events": count, "save_to_reload_s": round(median(samples), 3), "samples": [round(s, 3) for s in samples],
+            "_cpu_s": median(cpu) if cpu else None}
 
 
 # ---------------------------------------------------------------- report
@@ -345,7 +362,7 @@ def results(sizes: list[dict], serve: dict | None, args) -> dict:
         "runs": args.runs,
         "seed": args.seed,
         "sizes": public,
-        "serve": serve,
+        "serve": {k: v for k, v in serve.items() if not k.startswith("_")} if serve else None,
         "ratios": {
             "validate": [ratio(s["validate_s"], s["validate_floor_s"]) for s in sizes],
             "build": [ratio(s["build_s"], s["build_floor_s"]) for s in sizes],
@@ -353,6 +370,11 @@ def results(sizes: list[dict], serve: dict | None, args) -> dict:
             "scaling_build": scaling,
         },
     }
+
+
+def ratio_text(ours: float | None, floor: float | None) -> str:
+    value = ratio(ours, floor)
+    return "n/a" if value is None else f"{value:.2f}"
 
 
 def seconds(value: float) -> str:
@@ -364,7 +386,7 @@ def hugo_cell(size: dict, args) -> str:
         return "skipped"
     if size["hugo_s"] is None:
         return "not installed"
-    return f"{seconds(size['hugo_s'])} (ours ×{ratio(size['build_s'], size['hugo_s'])})"
+    return f"{seconds(size['hugo_s'])} (ours ×{ratio_text(size['build_s'], size['hugo_s'])})"
 
 
 def table_rows(sizes: list[dict], args) -> list[list[str]]:
@@ -372,9 +394,10 @@ def table_rows(sizes: list[dict], args) -> list[list[str]]:
     for s in sizes:
         rows.append([
             str(s["events"]),
-            seconds(s["validate_s"]), seconds(s["validate_floor_s"]), f"{ratio(s['validate_s'], s['validate_floor_s'])}",
-            seconds(s["build_s"]), seconds(s["build_floor_s"]), f"{ratio(s['build_s'], s['build_floor_s'])}",
-            f"{s['peak_mb']:.0f}", f"{s['peak_floor_mb']:.0f}", f"{ratio(s['peak_mb'], s['peak_floor_mb'])}",
+            seconds(s["validate_s"]), seconds(s["validate_floor_s"]),
+            ratio_text(s["validate_s"], s["validate_floor_s"]),
+            seconds(s["build_s"]), seconds(s["build_floor_s"]), ratio_text(s["build_s"], s["build_floor_s"]),
+            f"{s['peak_mb']:.0f}", f"{s['peak_floor_mb']:.0f}", ratio_text(s["peak_mb"], s["peak_floor_mb"]),
             f"{s['site_mb']:.1f} ({s['site_floor_mb']:.1f})",
             f"{s['largest_html_kb']:.0f} KB {s['largest_html_page']}",
             f"{s['search_index_mb']:.1f} MB ({s['search_index_floor_mb']:.1f})",
@@ -399,28 +422,29 @@ def format_table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def report(data: dict, sizes: list[dict], args) -> str:
+def report(data: dict, sizes: list[dict], serve: dict | None, args) -> str:
     lines = [format_table(table_rows(sizes, args))]
     lines.append("validate CLI (interpreter start included): " +
                  ", ".join(f"{seconds(s['validate_cli_s'])} at {s['events']} events" for s in sizes))
     lines.append("build CPU time (user + system): " +
                  ", ".join(f"{seconds(s['_build_cpu'][0])} vs floor {seconds(s['_build_cpu'][1])} "
-                           f"(ratio {ratio(*s['_build_cpu'])}) at {s['events']} events" for s in sizes))
+                           f"(ratio {ratio_text(*s['_build_cpu'])}) at {s['events']} events" for s in sizes))
     lines.append("floor's largest page: " +
                  ", ".join(f"{s['_floor_largest'][0]:.0f} KB {s['_floor_largest'][1]} at {s['events']} events"
                            for s in sizes))
     if len(sizes) > 1:
         first, last = sizes[0], sizes[-1]
         floor_scaling = last["build_floor_s"] / first["build_floor_s"]
-        lines.append(f"scaling: build({last['events']})/build({first['events']}) = {data['ratios']['scaling_build']} "
+        lines.append(f"scaling: build({last['events']})/build({first['events']}) = {data['ratios']['scaling_build']:.2f} "
                      f"(floor {floor_scaling:.2f}; events ×{last['events'] / first['events']:g})")
-    serve = data["serve"]
     if serve:
         line = (f"serve ({serve['events']} events): save → reloaded page {seconds(serve['save_to_reload_s'])} "
                 f"(median of {len(serve['samples'])}: {', '.join(f'{s:.2f}' for s in serve['samples'])})")
         same = [s for s in sizes if s["events"] == serve["events"]]
         if same:
             line += f"; a full build of {serve['events']} events takes {seconds(same[0]['build_s'])}"
+        if serve["_cpu_s"] is not None:
+            line += f"; server CPU per rebuild {seconds(serve['_cpu_s'])}"
         lines.append(line)
     else:
         lines.append("serve: skipped (--serve-events 0)")
@@ -438,7 +462,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=1, help="seed of the synthetic projects (default 1)")
     p.add_argument("--serve-events", type=int, default=1000, help="events in the serve project (0 = skip serve)")
     p.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
-    p.add_argument("--keep", metavar="DIR", help="generate into DIR and keep the projects and sites")
+    p.add_argument("--keep", metavar="DIR", help="generate into DIR and keep the projects, sites and serve log (its timeline-N, floor-N… folders are replaced)")
     p.add_argument("--json", metavar="PATH", help="write the figures as JSON to PATH ('-' for standard output)")
     args = p.parse_args(argv)
     try:
@@ -454,10 +478,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def run(args, workdir: Path) -> tuple[dict, list[dict]]:
+def run(args, workdir: Path) -> tuple[dict, list[dict], dict | None]:
     sizes = [measure_size(count, args, workdir) for count in args.sizes]
     serve = measure_serve_size(args.serve_events, args, workdir) if args.serve_events else None
-    return results(sizes, serve, args), sizes
+    return results(sizes, serve, args), sizes, serve
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -465,11 +489,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep:
         workdir = Path(args.keep).resolve()
         workdir.mkdir(parents=True, exist_ok=True)
-        data, sizes = run(args, workdir)
+        data, sizes, serve = run(args, workdir)
     else:
         with tempfile.TemporaryDirectory(prefix="timeline-bench-") as temp:
-            data, sizes = run(args, Path(temp))
-    text = report(data, sizes, args)
+            data, sizes, serve = run(args, Path(temp))
+    text = report(data, sizes, serve, args)
     print(text, file=sys.stderr if args.json == "-" else sys.stdout, flush=True)
     if args.json == "-":
         print(json.dumps(data, indent=2))

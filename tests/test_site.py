@@ -322,3 +322,28 @@ def test_search_index_is_compact_and_finds_events_by_body_words(example_site, ex
             assert place["name"] in doc["text"]
         assert not any(loc.startswith(event["url"] + "#") for loc in by_location)  # no section entries
     assert "editing/" in by_location and by_location["editing/"]["text"]  # hand-written pages as they were
+
+
+@pytest.mark.parametrize("directory_urls,cases", [
+    (True, [("events/x.md", "places/y.md", "../../places/y/"), ("index.md", "events/x.md", "events/x/"),
+            ("events/x.md", "index.md", "../../"), ("places/index.md", "places/y.md", "y/"),
+            ("timeline/2020/02.md", "timeline-index.json", "../../../timeline-index.json"),
+            ("events/x.md", "events/x.md", "./")]),
+    (False, [("events/x.md", "places/y.md", "../places/y.html"), ("index.md", "events/x.md", "events/x.html"),
+             ("events/x.md", "index.md", "../index.html"), ("places/index.md", "places/y.md", "y.html")]),
+])
+def test_relative_links(directory_urls, cases):
+    from timeline.pages import Site
+    site = Site(directory_urls)
+    assert [site.href(a, b) for a, b, _ in cases] == [want for _, _, want in cases]
+
+
+def test_site_without_directory_urls_has_no_dead_link(project):
+    project.event("2020-02-03-a", extra="tags: [t]\n")
+    project.event("2020-02-04-b", date="2020-02-04", extra="related: [2020-02-03-a]\n")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "use_directory_urls: false\n")
+    assert project.run("build", "-q")[0] == 0
+    site = project.root / "site"
+    assert (site / "events" / "2020-02-03-a.html").is_file()
+    assert dead_links(site, read_site(site)) == []

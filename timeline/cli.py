@@ -57,10 +57,15 @@ def context(root: Path, problem: Diagnostic, cache: dict[str, list[str]]) -> str
     lines = cache[problem.path]
     out = []
     if 0 < problem.line <= len(lines) and lines[problem.line - 1].strip() and problem.code not in NO_EXCERPT:
-        out.append(f"  {problem.line:>4} | {lines[problem.line - 1][:160]}")
+        out.append(f"  {problem.line:>4} | {printable(lines[problem.line - 1][:160])}")
     if problem.hint:
-        out.append(f"       = fix: {problem.hint}")
+        out.append(f"       = fix: {printable(problem.hint)}")
     return "\n".join(out)
+
+
+def printable(text: str) -> str:
+    """Editor text shown on a terminal or CI log: no escape sequences, no bells."""
+    return "".join(c if c.isprintable() or c == "\t" else "\ufffd" for c in text)
 
 
 # Codes whose line 1 is not where the problem is (the file as a whole), so no excerpt.
@@ -221,7 +226,9 @@ def cmd_import(root: Path, args) -> int:
 def cmd_serve(root: Path, args) -> int:
     from mkdocs.commands.serve import serve
     with mkdocs_logging(logging.INFO):
-        serve(config_file=str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
+        # "dirty": after the first build, rewrite only what changed (see mkdocs_hook.Incremental)
+        serve(config_file=str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True,
+              build_type=None if args.full else "dirty")
     return 0
 
 
@@ -241,6 +248,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
     s = sub.add_parser("serve", help="preview the site at http://127.0.0.1:8000, rebuilding on every change")
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
+    s.add_argument("--full", action="store_true", help="rebuild every page on each change (slower)")
     n = sub.add_parser("new", help="create a new event file (asks for what is missing when run in a terminal)")
     n.add_argument("--title", help="what happened, in one neutral line")
     n.add_argument("--date", help="YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[±HH:MM]")

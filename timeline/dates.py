@@ -13,12 +13,12 @@ from .model import MONTHS, PartialDate
 
 DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[±HH:MM]"
 
-_DATE = re.compile(
-    r"(?P<year>\d{4})"
-    r"(?:-(?P<month>\d{1,2})"
-    r"(?:-(?P<day>\d{1,2})"
-    r"(?:[Tt ](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
-    r"(?:\s*(?P<zulu>Z)|\s*(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2}))?"
+_DATE = re.compile(  # [0-9], not \d: \d would also take Arabic-Indic and other digits
+    r"(?P<year>[0-9]{4})"
+    r"(?:-(?P<month>[0-9]{1,2})"
+    r"(?:-(?P<day>[0-9]{1,2})"
+    r"(?:[Tt ](?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?"
+    r"(?:\s*(?P<zulu>Z)|\s*(?P<sign>[+-])(?P<oh>[0-9]{2}):?(?P<om>[0-9]{2}))?"
     r")?)?)?"
 )
 
@@ -42,7 +42,8 @@ def parse_date(text: str) -> PartialDate | str:
             return f"{text!r}: {MONTHS[month]} {year} has {last} days"
     hour, minute, second = _int(match["hour"]), _int(match["minute"]), _int(match["second"])
     if hour is not None and not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= (second or 0) <= 59):
-        return f"{text!r}: {match['hour']}:{match['minute']} is not a time of day (00:00 to 23:59)"
+        clock = f"{match['hour']}:{match['minute']}" + (f":{match['second']}" if match["second"] else "")
+        return f"{text!r}: {clock} is not a time of day (00:00 to 23:59)"
     offset = None
     if match["zulu"]:
         offset = 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import urllib.parse
@@ -92,10 +93,17 @@ def period_record(period: Period) -> dict:
 
 def events_json(timeline: Timeline, site: Site = Site()) -> str:
     """events.json: every event in time order, with its places resolved to coordinates."""
-    data = {"version": 1, "count": len(timeline.events),
-            "events": [event_record(e, timeline, site) for e in _ordered(timeline)],
-            "periods": [period_record(p) for p in _periods(timeline)]}
-    return _dumps(data)
+    events = [_event_json(e, tuple(_places(e, timeline)), site) for e in _ordered(timeline)]
+    periods = json.dumps([period_record(p) for p in _periods(timeline)], ensure_ascii=False)
+    return (f'{{"version": 1, "count": {len(events)}, "events": [\n' + ",\n".join(events)
+            + f'\n], "periods": {periods}}}\n')
+
+
+@functools.lru_cache(maxsize=65536)
+def _event_json(event: Event, places: tuple[Place, ...], site: Site) -> str:
+    """One event's line of events.json. Cached: `serve` rewrites the file after every save, and all
+    but the edited events come out the same."""
+    return json.dumps(event_record(event, Timeline((event,), {p.id: p for p in places}), site), ensure_ascii=False)
 
 
 def _object(properties: dict) -> dict:
@@ -250,25 +258,30 @@ def events_ics(timeline: Timeline, site: Site = Site(), title: str = "Timeline",
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", title)
     stamp = _midnight_utc(_latest_day(timeline))  # deterministic: the build's clock never enters the file
-    for event in _ordered(timeline):
-        start, end = _ics_times(event)
-        lines = [human_range(event.start, event.end)] + [f"{s.publisher}: {s.title}" for s in event.sources]
-        item = icalendar.Event()
-        item.add("uid", f"{event.id}@timeline")
-        item.add("dtstamp", stamp)
-        item.add("dtstart", start)
-        item.add("dtend", end)
-        item.add("summary", event.title)
-        item.add("description", "\n".join(lines))
-        places = _places(event, timeline)
-        if places:
-            item.add("location", "; ".join(p.name for p in places))
-        if event.tags:
-            item.add("categories", list(event.tags))
-        if site_url:  # a calendar has no base URL: only an absolute link is any use
-            item.add("url", _absolute(site_url, site.url(event_uri(event.id))))
-        calendar.add_component(item)
-    return calendar.to_ical().decode("utf-8")
+    items = b"".join(_vevent(e, tuple(_places(e, timeline)), stamp, site, site_url) for e in _ordered(timeline))
+    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return (head + items + b"END:VCALENDAR" + end).decode("utf-8")
+
+
+@functools.lru_cache(maxsize=65536)
+def _vevent(event: Event, places: tuple[Place, ...], stamp: dt.datetime, site: Site, site_url: str | None) -> bytes:
+    """One event's VEVENT, serialised by icalendar (cached, as _event_json is)."""
+    start, end = _ics_times(event)
+    lines = [human_range(event.start, event.end)] + [f"{s.publisher}: {s.title}" for s in event.sources]
+    item = icalendar.Event()
+    item.add("uid", f"{event.id}@timeline")
+    item.add("dtstamp", stamp)
+    item.add("dtstart", start)
+    item.add("dtend", end)
+    item.add("summary", event.title)
+    item.add("description", "\n".join(lines))
+    if places:
+        item.add("location", "; ".join(p.name for p in places))
+    if event.tags:
+        item.add("categories", list(event.tags))
+    if site_url:  # a calendar has no base URL: only an absolute link is any use
+        item.add("url", _absolute(site_url, site.url(event_uri(event.id))))
+    return item.to_ical()
 
 
 # ------------------------------------------------------------------ feed.xml
@@ -331,23 +344,28 @@ def timelinejs(timeline: Timeline, title: str = "Timeline") -> str:
     """TimelineJS3's JSON. TimelineJS inserts headline and text as HTML, so every user string is
     escaped here, and the body is the sanitised HTML the event pages show."""
     events = _ordered(timeline)
-    slides = []
-    for event in events:
-        slide = {"start_date": tjs_date(event.start)}
-        if event.end:
-            slide["end_date"] = tjs_date(event.end)
-        slide["text"] = {"headline": esc(event.title), "text": render_body(event.body) + _tjs_sources(event)}
-        if event.tags:
-            slide["group"] = event.tags[0]
-        slide["display_date"] = esc(human_range(event.start, event.end))
-        slide["unique_id"] = event.id
-        slide["timeline_event"] = _tjs_event(event)  # ignored by TimelineJS; read back by the importer
-        slides.append(slide)
+    slides = ",\n".join(_slide(event) for event in events)
     # TimelineJS needs an end for every era: an open period runs to the latest event.
     latest = max((e.end or e.start for e in events), key=lambda d: (d.last_day, d.sort_key), default=None)
     eras = [{"start_date": tjs_date(p.start), "end_date": tjs_date(p.end or latest or p.start),
              "text": {"headline": esc(p.title), "text": esc(p.description or "")}} for p in _periods(timeline)]
-    return _dumps({"title": {"text": {"headline": esc(title)}}, "events": slides, "eras": eras})
+    head = json.dumps({"title": {"text": {"headline": esc(title)}}}, ensure_ascii=False)[:-1]
+    return f'{head}, "events": [\n{slides}\n], "eras": {json.dumps(eras, ensure_ascii=False)}}}\n'
+
+
+@functools.lru_cache(maxsize=65536)
+def _slide(event: Event) -> str:
+    """One TimelineJS slide (cached, as _event_json is)."""
+    slide = {"start_date": tjs_date(event.start)}
+    if event.end:
+        slide["end_date"] = tjs_date(event.end)
+    slide["text"] = {"headline": esc(event.title), "text": render_body(event.body) + _tjs_sources(event)}
+    if event.tags:
+        slide["group"] = event.tags[0]
+    slide["display_date"] = esc(human_range(event.start, event.end))
+    slide["unique_id"] = event.id
+    slide["timeline_event"] = _tjs_event(event)  # ignored by TimelineJS; read back by the importer
+    return json.dumps(slide, ensure_ascii=False)
 
 
 # ------------------------------------------------------------------ timeline-index.json

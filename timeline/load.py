@@ -7,6 +7,7 @@ front-matter fences, YAML syntax, aliases, tags, duplicate keys) as diagnostics.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,31 @@ PLAIN_TAGS = {
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A plain (unquoted) scalar's YAML type is worked out only when a check asks for it (tag_of): resolving
+# every scalar while composing, keys included, costs a third of libyaml's whole compose time.
+PLAIN = "tag:timeline,2025:plain"
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.resolver.Resolver()
+_NOT_TEXT_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+PLAIN_TAGS.add(PLAIN)
+
+
+class _Loader(_BaseLoader):
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            return PLAIN
+        return super().resolve(kind, value, implicit)
+
+
+def tag_of(node: yaml.Node) -> str:
+    """The node's YAML tag, resolving a plain scalar the way YAML 1.1 would (once, then kept)."""
+    if node.tag == PLAIN:
+        value = node.value
+        if value.replace("-", "_").isidentifier() and value.lower() not in _NOT_TEXT_WORDS:
+            node.tag = "tag:yaml.org,2002:str"  # a word: the usual key, and never anything but text
+        else:
+            node.tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    return node.tag
 
 
 @dataclass(frozen=True)
@@ -140,14 +165,14 @@ def compose(path: str, text: str, first_line: int) -> tuple[yaml.Node | None, li
                             "yaml-syntax", "delete the invisible character")]
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         return None, [error(path, first_line, f"YAML could not be read: {exc}", "yaml-syntax")]
-    if node is not None:
+    if node is not None and ("!" in text or "&" in text):  # only an explicit tag or an anchor can break the rules
         _check_plain(path, node, first_line, problems)
     return node, problems
 
 
 def _scan_events(path: str, text: str, first_line: int) -> Diagnostic | None:
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=_BaseLoader):
         if isinstance(event, yaml.AliasEvent):
             return error(path, first_line + event.start_mark.line,
                          "YAML aliases (*name) are not allowed: write the value out", "yaml-alias")
@@ -201,7 +226,7 @@ def mapping_entries(path: str, node: yaml.MappingNode, first_line: int,
     entries: dict[str, Entry] = {}
     for key_node, value_node in node.value:
         line = first_line + key_node.start_mark.line
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+        if not isinstance(key_node, yaml.ScalarNode) or tag_of(key_node) != "tag:yaml.org,2002:str":
             problems.append(error(path, line, "keys must be plain words such as 'title'", "bad-key"))
             continue
         key = key_node.value
@@ -267,38 +292,66 @@ def load_yaml_file(root: Path, file: Path) -> tuple[yaml.Node | None, list[Diagn
 
 def relative(root: Path, file: Path) -> str:
     try:
-        return file.relative_to(root).as_posix()
+        return printable(file.relative_to(root).as_posix())
     except ValueError:
-        return file.as_posix()
+        return printable(file.as_posix())
+
+
+def printable(path: str) -> str:
+    """A path as diagnostics name it. A file name that is not UTF-8 (lone surrogates here) or holds a
+    control character (a newline, an escape) gets U+FFFD instead: printing it must not crash the report
+    (UnicodeEncodeError), split its line in two, or send escape sequences to the terminal."""
+    return path if path.isascii() and path.isprintable() else _UNPRINTABLE.sub("\ufffd", path)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class Found:
+    """An event file as the folder scan saw it; (mtime_ns, size) tell whether it changed."""
+
+    path: Path
+    rel: str  # relative to the project root, with forward slashes
+    mtime_ns: int
+    size: int
+
+
+def scan_event_files(root: Path, events_dir: Path) -> tuple[list[Found], list[Diagnostic]]:
+    """Every *.md under events/, in a fixed order, refusing symlinks (they could point anywhere)."""
+    found: list[Found] = []
+    problems: list[Diagnostic] = []
+    if not events_dir.is_dir():
+        return found, problems
+    prefix = len(str(root)) + 1
+    folders = [events_dir]
+    while folders:
+        folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                rel = printable(entry.path[prefix:].replace(os.sep, "/"))
+                if entry.is_symlink():
+                    kind = "symlinked folders are not" if os.path.isdir(entry.path) else "symlinks are not"
+                    hint = "replace the link with a real folder" if kind.startswith("symlinked") \
+                        else "replace the link with the file itself"
+                    problems.append(error(rel, 1, f"{kind} allowed in events/", "symlink", hint))
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                elif entry.name.endswith(".md"):
+                    info = entry.stat(follow_symlinks=False)
+                    found.append(Found(Path(entry.path), rel, info.st_mtime_ns, info.st_size))
+                else:
+                    problems.append(warning(rel, 1, "not an event file (event files end in .md); ignored",
+                                            "not-markdown"))
+    found.sort(key=lambda f: f.rel)
+    return found, problems
 
 
 def find_event_files(root: Path, events_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """Every *.md under events/, in a fixed order, refusing symlinks (they could point anywhere)."""
-    files: list[Path] = []
-    problems: list[Diagnostic] = []
-    if not events_dir.is_dir():
-        return files, problems
-    for folder, dirnames, filenames in os.walk(events_dir, followlinks=False):
-        here = Path(folder)
-        for name in sorted(dirnames):
-            if (here / name).is_symlink():
-                problems.append(error(relative(root, here / name), 1, "symlinked folders are not allowed in events/",
-                                      "symlink", "replace the link with a real folder"))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink())
-        for name in sorted(filenames):
-            file = here / name
-            if name.startswith("."):
-                continue
-            if file.is_symlink():
-                problems.append(error(relative(root, file), 1, "symlinks are not allowed in events/",
-                                      "symlink", "replace the link with the file itself"))
-            elif name.endswith(".md"):
-                files.append(file)
-            else:
-                problems.append(warning(relative(root, file), 1, "not an event file (event files end in .md); ignored",
-                                        "not-markdown"))
-    files.sort(key=lambda f: relative(root, f))
-    return files, problems
+    files, problems = scan_event_files(root, events_dir)
+    return [f.path for f in files], problems
 
 
 def describe_char(char: str) -> str:

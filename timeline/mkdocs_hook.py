@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -16,8 +17,8 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .exports import plan_exports
-from .pages import PAGE_SIZE, Site, plan_page_uris, plan_pages
-from .search import compact_index
+from .pages import PAGE_SIZE, HtmlPage, Site, plan_pages
+from .search import generated_docs, merge_index
 from .schema import codes_markdown, fields_markdown, json_schema_files
 from .security import add_external_rel, add_policy, tile_hosts
 from .validate import validate_project
@@ -90,33 +91,29 @@ def fix_build_date(timeline) -> None:
 def on_post_build(config) -> None:
     if os.environ.pop(_EPOCH_MARK, None):
         os.environ.pop("SOURCE_DATE_EPOCH", None)
-    if config is not None:
-        shrink_search_index(config)
-
-
-def shrink_search_index(config) -> None:
-    """Rewrite the theme's search index in its compact form (see timeline/search.py)."""
+    built = Incremental.current()
+    if built is None:
+        return
     path = Path(config.site_dir) / "search" / "search_index.json"
-    if not path.exists():
-        return
-    timeline, _, errors = _validated(config)
-    if errors:
-        return
-    site = site_settings(config)
-    generated = {site.url(uri) for uri in plan_page_uris(timeline, site)}
-    index = json.loads(path.read_text(encoding="utf-8"))
-    path.write_text(json.dumps(compact_index(index, timeline, site, generated), ensure_ascii=False,
-                               separators=(",", ":")), encoding="utf-8")
+    if path.exists():  # the theme indexed the hand-written pages; ours come from the data
+        index = json.loads(path.read_text(encoding="utf-8"))
+        merged = merge_index(index, built.search_docs, built.markdown_pages)
+        path.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    built.commit()
 
 
 def on_build_error(error) -> None:
-    on_post_build(None)
+    if os.environ.pop(_EPOCH_MARK, None):
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    if Incremental.current() is not None:
+        Incremental.current().abandon()
 
 
 def on_files(files: Files, config) -> Files:
     timeline, _, errors = _validated(config)
     if errors:  # a file changed between on_pre_build and now
         raise PluginError("the timeline's files changed during the build; run it again")
+    site = site_settings(config)
     intro = None
     home = files.get_file_from_path("index.md")
     if home is not None:
@@ -126,20 +123,80 @@ def on_files(files: Files, config) -> Files:
         if asset.is_file():
             uri = f"{ASSET_URI}/{asset.relative_to(ASSETS).as_posix()}"
             files.append(File.generated(config, uri, abs_src_path=str(asset)))
-    for uri, text in plan_pages(timeline, intro, site_settings(config)).items():
+    pages = plan_pages(timeline, intro, site)
+    built = Incremental.start(config.site_dir)
+    for uri, page in pages.items():
         if files.get_file_from_path(uri) is not None:
             raise PluginError(f"docs/{uri} has the same path as a generated page; rename or remove it")
         inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, uri, content=text, inclusion=inclusion))
-    for name, text in json_schema_files().items():  # for editors' tools, at a stable address
-        files.append(File.generated(config, f"schemas/{name}", content=text))
-    exports = plan_exports(timeline, config.use_directory_urls, site_url=config.site_url or None,
-                           title=config.site_name)
-    for path, data in exports.items():
+        if isinstance(page, HtmlPage):
+            file = File.generated(config, uri, content=page.stub(), inclusion=inclusion)
+            file.timeline_html = page.html  # on_page_content puts it in place of the rendered stub
+            built.track(file, page.stub() + page.html)
+        else:
+            file = File.generated(config, uri, content=page, inclusion=inclusion)
+            built.track(file, page)
+        files.append(file)
+    data_files = dict(json_schema_files_at("schemas/"))
+    data_files.update(plan_exports(timeline, config.use_directory_urls, site_url=config.site_url or None,
+                                   title=config.site_name))
+    for path, data in data_files.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} has the same path as a generated file; rename or remove it")
-        files.append(File.generated(config, path, content=data))
+        file = File.generated(config, path, content=data)
+        built.track(file, data)
+        files.append(file)
+    built.search_docs = generated_docs(timeline, site, pages)
+    built.markdown_pages = {site.url(uri) for uri, page in pages.items() if not isinstance(page, HtmlPage)}
     return files
+
+
+def json_schema_files_at(folder: str):
+    """The JSON Schemas for editors' tools, at a stable address in the site."""
+    return ((folder + name, text) for name, text in json_schema_files().items())
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    return getattr(page.file, "timeline_html", html)
+
+
+class Incremental:
+    """What the last successful build wrote into a site folder, by content hash. A `serve --dirty`
+    rebuild (what `python build_timeline.py serve` runs) then rewrites only the generated pages and
+    files whose content changed: one saved event touches a handful of pages, not thousands.
+    Full builds (`build`, plain `mkdocs build`) write everything as always."""
+
+    _last: "Incremental | None" = None  # one per process: the folder `serve` rebuilds into
+
+    def __init__(self, site_dir: str, written: dict[str, str]):
+        self.site_dir = site_dir
+        self.written = written  # uri → hash, as committed by the last successful build
+        self.pending: dict[str, str] = {}
+        self.search_docs: list[dict] = []
+        self.markdown_pages: set[str] = set()
+
+    @classmethod
+    def start(cls, site_dir: str) -> "Incremental":
+        last = cls._last
+        written = last.written if last is not None and last.site_dir == site_dir else {}
+        cls._last = cls(site_dir, written)
+        return cls._last
+
+    @classmethod
+    def current(cls) -> "Incremental | None":
+        return cls._last
+
+    def track(self, file: File, content: str) -> None:
+        digest = hashlib.blake2b(content.encode("utf-8"), digest_size=16).hexdigest()
+        self.pending[file.src_uri] = digest
+        if self.written.get(file.src_uri) == digest and os.path.exists(file.abs_dest_path):
+            file.is_modified = lambda: False  # consulted only by dirty builds
+
+    def commit(self) -> None:
+        self.written = self.pending
+
+    def abandon(self) -> None:
+        self.written = {}
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

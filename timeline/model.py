@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property  # frozen dataclasses allow it: it writes __dict__ directly
 
 MONTHS = [calendar.month_name[m] for m in range(13)]  # MONTHS[2] == "February"
 
@@ -43,11 +44,11 @@ class PartialDate:
             return "day"
         return "minute"
 
-    @property
+    @cached_property
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)
 
-    @property
+    @cached_property
     def last_day(self) -> dt.date:
         if self.month is None:
             return dt.date(self.year, 12, 31)
@@ -55,7 +56,7 @@ class PartialDate:
             return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
         return dt.date(self.year, self.month, self.day)
 
-    @property
+    @cached_property
     def sort_key(self) -> tuple:
         time = (self.hour or 0, self.minute or 0, self.second or 0)
         return (self.first_day, PRECISIONS.index(self.precision), time)
@@ -166,7 +167,7 @@ class Event:
     dispute: str | None = None
     body: str = ""  # Markdown, as written
 
-    @property
+    @cached_property
     def sort_key(self) -> tuple:
         """Chronological order, documented in the editing guide: start, coarser precision
         first, time of day, then the shorter span, then the id."""

@@ -8,6 +8,7 @@ and run through an HTML sanitiser before it joins the page.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
@@ -40,9 +41,13 @@ def esc(text: str) -> str:
     return html.escape(" ".join(_UNPRINTABLE.sub("", text).split()), quote=True)
 
 
+_MARKDOWN = markdown.Markdown(extensions=BODY_EXTENSIONS, output_format="html")  # building one costs 1 ms
+
+
+@functools.lru_cache(maxsize=65536)  # pages, feed and TimelineJS export all show the same bodies
 def render_body(body: str) -> str:
     """Editor Markdown → sanitised HTML. Safe even if validation was skipped."""
-    rendered = markdown.markdown(body, extensions=BODY_EXTENSIONS, output_format="html")
+    rendered = _MARKDOWN.reset().convert(body)
     return nh3.clean(rendered, tags=BODY_TAGS, attributes=BODY_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                      link_rel="noopener noreferrer")
 
@@ -68,12 +73,18 @@ class Site:
     def href(self, from_uri: str, to_uri: str) -> str:
         """A relative link that works on any host and in any subfolder."""
         here = self.url(from_uri)
-        folder = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
-        target = self.url(to_uri) if to_uri.endswith(".md") else to_uri
-        link = posixpath.relpath("/" + target, "/" + folder)
-        if target.endswith("/") or not target:
-            link = "./" if link == "." else link + "/"
-        return link
+        folder = here if here.endswith("/") else here.rpartition("/")[0] + "/" if "/" in here else ""
+        return _relative(folder, self.url(to_uri) if to_uri.endswith(".md") else to_uri)
+
+
+def _relative(folder: str, target: str) -> str:
+    """'events/x/' to 'tags/t/' → '../../tags/t/'. Both are site-relative; `folder` ends with '/' or is ''."""
+    here = folder.split("/")[:-1] if folder else []
+    there = target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:]) or "./"
 
 
 def event_uri(event_id: str) -> str:
@@ -101,10 +112,31 @@ def source_uri(publisher: str) -> str:
     return f"sources/{publisher_slug(publisher)}.md"
 
 
+@dataclass(frozen=True)
+class HtmlPage:
+    """A generated page written straight as HTML: MkDocs' Markdown pass would only re-parse it
+    (a third of the build time for thousands of events). `title` is plain text."""
+
+    title: str
+    html: str
+    description: str = ""
+
+    def stub(self) -> str:
+        """What MkDocs reads as the page's Markdown: the meta only. The search index gets these
+        pages from the data instead (timeline/search.py), so the theme's indexer skips them."""
+        return front_matter(self.title, description=self.description, search={"exclude": True})
+
+
+def heading(level: int, text: str) -> str:
+    """A fixed heading with the id Markdown's table of contents would give it."""
+    anchor = slugify(text)
+    return f'<h{level} id="{anchor}">{esc(text)}</h{level}>\n'
+
+
 def front_matter(title: str, **extra: object) -> str:
     """Generated pages carry their meta escaped: MkDocs treats page titles as HTML, and the theme
     prints `page.meta.title` and `page.meta.description` into the page without escaping them."""
-    data = {"title": esc(title), **{k: esc(v) if isinstance(v, str) else v for k, v in extra.items()}}
+    data = {"title": esc(title), **{k: esc(v) if isinstance(v, str) else v for k, v in extra.items() if v != ""}}
     return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in data.items()) + "---\n\n"
 
 
@@ -362,7 +394,7 @@ class Planner:
         out.append('<nav class="tl-prevnext" aria-label="Other parts of the timeline">' + "".join(step) + "</nav>\n")
         return "\n".join(out)
 
-    def grouped_or_split(self, base: str, events: list[Event], name: str) -> tuple[str, dict[str, str]]:
+    def grouped_or_split(self, base: str, events: list[Event], name: str) -> tuple[str, dict[str, HtmlPage]]:
         """The event list of a place, tag or source page named `name`: whole when short, else a page
         per year. Returns (what the main page shows, {year page uri: that page})."""
         if len(events) <= self.site.page_size:
@@ -372,9 +404,9 @@ class Planner:
             uri = f"{base[:-3]}/{year}.md"
             links.append(f"<li>{self.link(base, uri, str(year))} "
                          f'<span class="tl-count-n">({len(year_events)})</span></li>')
-            pages[uri] = (front_matter(f"{name}, {year}") + f"<h1>{esc(name)}, {year}</h1>\n\n"
-                          f'<p class="tl-up">All years: {self.link(uri, base, name)}</p>\n\n'
-                          + self.count_line(len(year_events)) + "\n\n" + self.event_list(uri, year_events))
+            pages[uri] = HtmlPage(f"{name}, {year}", f"<h1>{esc(name)}, {year}</h1>\n"
+                                  f'<p class="tl-up">All years: {self.link(uri, base, name)}</p>\n'
+                                  + self.count_line(len(year_events)) + "\n" + self.event_list(uri, year_events))
         return '<ul class="tl-overview">' + "".join(links) + "</ul>\n", pages
 
     # ------------------------------------------------------------ pages
@@ -397,11 +429,10 @@ class Planner:
             return intro.replace(TIMELINE_MARKER, "\n" + body + "\n", 1)
         return intro.rstrip("\n") + "\n\n" + body
 
-    def event_page(self, index: int) -> str:
+    def event_page(self, index: int) -> HtmlPage:
         event = self.events[index]
         here = event_uri(event.id)
-        out = [front_matter(event.title, description=f"{human_range(event.start, event.end)}: {event.title}")]
-        out.append(f'<h1 class="tl-event-title">{esc(event.title)}</h1>\n')
+        out = [f'<h1 class="tl-event-title">{esc(event.title)}</h1>\n']
         facts = [f"<dt>Date</dt><dd>{self.time(event)}</dd>"]
         label = "Places" if len(event.places) > 1 else "Place"
         facts.append(f"<dt>{label}</dt><dd>" + ", ".join(self.link(here, place_uri(p), self.place_name(p))
@@ -418,8 +449,8 @@ class Planner:
             out.append('<div class="admonition warning tl-dispute"><p class="admonition-title">Sources differ</p>'
                        f"<p>{esc(event.dispute)} Each source's account is given with it below.</p></div>\n")
         if event.body.strip():
-            out.append('<div class="tl-body">' + render_body(event.body).replace("\n\n", "\n") + "</div>\n")
-        out.append("## Sources\n")
+            out.append('<div class="tl-body">' + render_body(event.body) + "</div>\n")
+        out.append(heading(2, "Sources"))
         items = []
         for source in event.sources:
             title = (f'<a href="{esc(source.url)}" rel="noopener noreferrer">{esc(source.title)}</a>'
@@ -434,13 +465,13 @@ class Planner:
         out.append('<ol class="tl-sources">\n' + "\n".join(items) + "\n</ol>\n")
         related = [self.by_id[r] for r in event.related if r in self.by_id]
         if related:
-            out.append("## Related events\n")
+            out.append(heading(2, "Related events"))
             out.append(self.event_list(here, sorted(related, key=lambda e: e.sort_key)))
         if self.backlinks.get(event.id):
-            out.append("## Referred to by\n")
+            out.append(heading(2, "Referred to by"))
             out.append(self.event_list(here, self.backlinks[event.id]))
         out.append(self.prev_next(index))
-        return "\n".join(out)
+        return HtmlPage(event.title, "".join(out), f"{human_range(event.start, event.end)}: {event.title}")
 
     def prev_next(self, index: int) -> str:
         here = event_uri(self.events[index].id)
@@ -478,7 +509,7 @@ class Planner:
                 f'<script src="{asset("map.js")}"></script>'
                 "</div>\n")
 
-    def map_page(self) -> str:
+    def map_page(self) -> HtmlPage:
         here = "map.md"
         places = sorted((self.timeline.places[p] for p in self.by_place), key=lambda p: (p.name.casefold(), p.id))
         located = [p for p in places if p.has_coordinates]
@@ -488,14 +519,14 @@ class Planner:
         unplaced = len(places) - len(located)
         note = f'<p class="tl-note">{unplaced} place{"s have" if unplaced != 1 else " has"} no coordinates and ' \
                "appear only in the list.</p>\n" if unplaced else ""
-        return (front_matter("Map") + "# Map\n\n"
-                + f'<p class="tl-summary">{len(located)} places with events. Select a place to see its events.</p>\n\n'
-                + self.map_block(here, located, "Map of the places with events") + "\n"
-                + "## All places with events\n\n" + f'<ul class="tl-place-list">{rows}</ul>\n' + note)
+        return HtmlPage("Map", "<h1>Map</h1>\n"
+                        + f'<p class="tl-summary">{len(located)} places with events. Select a place to see its events.</p>\n'
+                        + self.map_block(here, located, "Map of the places with events")
+                        + heading(2, "All places with events") + f'<ul class="tl-place-list">{rows}</ul>\n' + note)
 
-    def place_page(self, place: Place) -> str:
+    def place_page(self, place: Place) -> HtmlPage:
         here = place_uri(place.id)
-        out = [front_matter(place.name), f"<h1>{esc(place.name)}</h1>\n"]
+        out = [f"<h1>{esc(place.name)}</h1>\n"]
         facts = []
         if place.aliases:
             facts.append("<dt>Also spelled</dt><dd>" + ", ".join(esc(a) for a in place.aliases) + "</dd>")
@@ -520,21 +551,20 @@ class Planner:
                        + ", ".join(self.link(here, place_uri(p.id), p.name) for p in inside) + "</p>\n")
         events = self.by_place.get(place.id, [])
         listing, self.extra_pages[here] = self.grouped_or_split(here, events, place.name)
-        out.append(f"## Events\n\n{self.count_line(len(events))}\n")
+        out.append(heading(2, "Events") + self.count_line(len(events)) + "\n")
         out.append(listing)
-        return "\n".join(out)
+        return HtmlPage(place.name, "".join(out))
 
     def count_line(self, count: int) -> str:
         return f'<p class="tl-count">{count} event{"s" if count != 1 else ""}.</p>'
 
-    def tag_page(self, tag: str) -> str:
+    def tag_page(self, tag: str) -> HtmlPage:
         here = tag_uri(tag)
         events = self.by_tag[tag]
         listing, self.extra_pages[here] = self.grouped_or_split(here, events, f"Tag: {tag}")
-        return (front_matter(f"Tag: {tag}") + f"<h1>Tag: {esc(tag)}</h1>\n\n{self.count_line(len(events))}\n\n"
-                + listing)
+        return HtmlPage(f"Tag: {tag}", f"<h1>Tag: {esc(tag)}</h1>\n{self.count_line(len(events))}\n" + listing)
 
-    def source_page(self, slug: str) -> str:
+    def source_page(self, slug: str) -> HtmlPage:
         here = f"sources/{slug}.md"
         name = self.publisher_names[slug]
         events = self.by_publisher[slug]
@@ -550,25 +580,28 @@ class Planner:
             when = f' — <time datetime="{source.published.iso()}">{esc(source.published.human())}</time>' \
                 if source.published else ""
             rows.append(f"<li><cite>{cited}</cite>{when}</li>")
-        return (front_matter(f"Source: {name}") + f"<h1>Source: {esc(name)}</h1>\n\n"
-                + "## Articles cited\n\n" + '<ul class="tl-articles">\n' + "\n".join(rows) + "\n</ul>\n\n"
-                + f"## Events\n\n{self.count_line(len(events))}\n\n" + self.split_listing(here, events, name))
+        return HtmlPage(f"Source: {name}", f"<h1>Source: {esc(name)}</h1>\n"
+                        + heading(2, "Articles cited") + '<ul class="tl-articles">\n' + "\n".join(rows) + "\n</ul>\n"
+                        + heading(2, "Events") + self.count_line(len(events)) + "\n"
+                        + self.split_listing(here, events, name))
 
     def split_listing(self, here: str, events: list[Event], name: str) -> str:
         listing, self.extra_pages[here] = self.grouped_or_split(here, events, f"Source: {name}")
         return listing
 
-    def index_page(self, title: str, here: str, heading: str, rows: list[tuple[str, str, int, str]]) -> str:
+    def index_page(self, title: str, here: str, column: str, rows: list[tuple[str, str, int, str]]) -> HtmlPage:
         """A table of (uri, name, event count, detail)."""
-        body = [f'<table class="tl-index">\n<thead><tr><th scope="col">{heading}</th><th scope="col">Events</th>'
+        body = [f'<table class="tl-index">\n<thead><tr><th scope="col">{column}</th><th scope="col">Events</th>'
                 '<th scope="col">Details</th></tr></thead>\n<tbody>']
         for uri, name, count, detail in rows:
             body.append(f"<tr><td>{self.link(here, uri, name)}</td><td>{count}</td><td>{esc(detail)}</td></tr>")
         body.append("</tbody>\n</table>\n")
-        return front_matter(title) + f"# {title}\n\n" + "\n".join(body)
+        return HtmlPage(title, f"<h1>{esc(title)}</h1>\n" + "\n".join(body))
 
-    def pages(self, intro: str | None) -> dict[str, str]:
-        self.extra_pages: dict[str, dict[str, str]] = {}  # a split place/tag/source page → its year pages
+    def pages(self, intro: str | None) -> dict[str, str | HtmlPage]:
+        """Markdown for the timeline pages (their year and month headings make the table of
+        contents), HtmlPage for everything else."""
+        self.extra_pages: dict[str, dict[str, HtmlPage]] = {}  # a split place/tag/source page → its year pages
         pages = {"index.md": self.home(intro)}
         for uri in self.listing_pages:
             pages[uri] = self.listing_page(uri)
@@ -595,7 +628,7 @@ class Planner:
         return pages
 
 
-def plan_pages(timeline: Timeline, intro: str | None = None, site: Site = Site()) -> dict[str, str]:
+def plan_pages(timeline: Timeline, intro: str | None = None, site: Site = Site()) -> dict[str, str | HtmlPage]:
     """Every generated page, keyed by its source uri (as if it were in docs/)."""
     return Planner(timeline, site).pages(intro)
 

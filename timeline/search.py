@@ -1,16 +1,17 @@
-"""A compact search index. The theme indexes every section of every page as HTML; for a timeline
-that repeats each event's title on its place, tag, source and timeline pages and carries long
-source lists. We keep what finds an event, said once: its page's title; its date, places and
-tags; and the words of its body, each once, without the stop words the search engine ignores
-anyway. Other generated pages keep their title (and a place its other spellings); hand-written
-pages keep what the theme wrote. Pure: index dict in, index dict out."""
+"""A compact search index. The theme would index every section of every page as HTML; for a
+timeline that repeats each event's title on its place, tag, source and timeline pages and carries
+long source lists, most of that is noise. Generated pages are kept out of the theme's indexer and
+indexed here from the data, once: an event by its title, date, places, tags and the words of its
+body (each once, without the stop words the search engine ignores anyway); a place by its name
+and other spellings; other generated pages by their titles. Hand-written pages keep what the theme
+wrote. Pure: data in, index entries out."""
 from __future__ import annotations
 
 import html
 import re
 
-from .model import Timeline, human_range
-from .pages import Site, event_uri, place_uri
+from .model import Event, Timeline, human_range
+from .pages import HtmlPage, Site, event_uri, place_uri
 
 # lunr's English stop-word list: Material's search pipeline drops these words, so they can go.
 STOP_WORDS = set("""a able about across after all almost also am among an and any are as at be because been but by
@@ -36,29 +37,41 @@ def plain_words(markdown_text: str) -> list[str]:
     return list(seen)
 
 
-def event_text(event, timeline: Timeline) -> str:
+def event_text(event: Event, timeline: Timeline) -> str:
     places = ", ".join(timeline.places[p].name for p in event.places)
     facts = " · ".join(x for x in (human_range(event.start, event.end), places, " ".join(event.tags)) if x)
     return html.escape(facts + " — " + " ".join(plain_words(event.body)), quote=False)
 
 
-def compact_index(index: dict, timeline: Timeline, site: Site, generated: set[str]) -> dict:
-    """`generated`: the site URLs of every generated page (events, lists, places, tags, sources)."""
-    events = {site.url(event_uri(e.id)): e for e in timeline.events}
-    places = {site.url(place_uri(p.id)): p for p in timeline.places.values()}
+def generated_docs(timeline: Timeline, site: Site, pages: dict[str, object]) -> list[dict]:
+    """Index entries for the generated HTML pages, in page order. Titles are HTML, as the theme's are."""
+    events = {event_uri(e.id): e for e in timeline.events}
+    places = {place_uri(p.id): p for p in timeline.places.values()}
     docs = []
+    for uri, page in pages.items():
+        if not isinstance(page, HtmlPage):
+            continue
+        if uri in events:
+            text = event_text(events[uri], timeline)
+        elif uri in places:
+            place = places[uri]
+            text = html.escape(" ".join(w for w in (*place.aliases, place.kind or "", place.country or "") if w),
+                               quote=False)
+        else:
+            text = ""
+        docs.append({"location": site.url(uri), "title": html.escape(page.title), "text": text})
+    return docs
+
+
+def merge_index(index: dict, docs: list[dict], markdown_pages: set[str]) -> dict:
+    """The theme's index (hand-written pages, and the generated Markdown pages whose sections are
+    lists of events: those keep only their title) plus our entries."""
+    kept = []
     for doc in index.get("docs", []):
         page, _, anchor = doc.get("location", "").partition("#")
-        if page not in generated:
-            docs.append(doc)  # a hand-written page: as the theme indexed it
-        elif anchor:
-            continue  # sections of generated pages repeat what the events say
-        elif page in events:
-            docs.append({**doc, "text": event_text(events[page], timeline)})
-        elif page in places:
-            place = places[page]
-            words = [*place.aliases, place.kind or "", place.country or ""]
-            docs.append({**doc, "text": html.escape(" ".join(w for w in words if w), quote=False)})
+        if page in markdown_pages:
+            if not anchor:
+                kept.append({**doc, "text": ""})
         else:
-            docs.append({**doc, "text": ""})
-    return {**index, "docs": docs}
+            kept.append(doc)
+    return {**index, "docs": kept + docs}

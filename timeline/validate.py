@@ -6,9 +6,11 @@ of a pull request in one run. An event with any error is left out of the Timelin
 from __future__ import annotations
 
 import difflib
+import gc
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,13 +18,14 @@ import yaml
 
 from . import load
 from .dates import parse_date
-from .load import Document, Entry, error, warning
+from .load import Document, Entry, error, tag_of, warning
 from .model import Diagnostic, Event, PartialDate, Period, Place, Source, Timeline, slugify
 from .schema import EVENT_FIELDS, PERIOD_FIELDS, PLACE_FIELDS, RESERVED_IDS, SLUG_PATTERN, SOURCE_FIELDS
 
 STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (f"tag:yaml.org,2002:{t}" for t in
                                           ("str", "int", "float", "bool", "null", "timestamp"))
 _SLUG = re.compile(SLUG_PATTERN)
+EVENT_KEYS = {f.key: f for f in EVENT_FIELDS}  # in the documented order
 
 
 # ---------------------------------------------------------------- value readers
@@ -35,24 +38,24 @@ def describe(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a set of 'key: value' lines"
     names = {INT: "a number", FLOAT: "a number", BOOL: "true/false", TIMESTAMP: "a date", STR: "text"}
-    if node.tag == NULL:
+    if tag_of(node) == NULL:
         return "empty"
-    return f"{names.get(node.tag, 'a value')} ({node.value!r})" if node.tag != STR else f"text ({node.value!r})"
+    return f"{names.get(tag_of(node), 'a value')} ({node.value!r})" if tag_of(node) != STR else f"text ({node.value!r})"
 
 
 def read_text(path: str, line: int, what: str, node: yaml.Node, problems: list[Diagnostic]) -> str | None:
-    if isinstance(node, yaml.ScalarNode) and node.tag == STR:
+    if isinstance(node, yaml.ScalarNode) and tag_of(node) == STR:
         if node.value.strip():
             return node.value.strip()
         problems.append(error(path, line, f"{what} is empty", "empty-value"))
         return None
-    if isinstance(node, yaml.ScalarNode) and node.tag == NULL:
+    if isinstance(node, yaml.ScalarNode) and tag_of(node) == NULL:
         problems.append(error(path, line, f"{what} is empty", "empty-value"))
         return None
     hint = ""
     if isinstance(node, yaml.ScalarNode):
         hint = f"put it in quotes: \"{node.value}\""
-        if node.tag == BOOL:
+        if tag_of(node) == BOOL:
             hint += f" (YAML reads {node.value} as true/false)"
     problems.append(error(path, line, f"{what} must be text, not {describe(node)}", "wrong-type", hint))
     return None
@@ -76,20 +79,25 @@ def read_texts(path: str, line: int, what: str, node: yaml.Node, problems: list[
 
 
 def read_date(path: str, line: int, what: str, node: yaml.Node, problems: list[Diagnostic]) -> PartialDate | None:
-    if isinstance(node, yaml.ScalarNode) and node.tag in (STR, INT, TIMESTAMP):
+    if isinstance(node, yaml.ScalarNode) and tag_of(node) in (STR, INT, TIMESTAMP):
         result = parse_date(node.value)
         if isinstance(result, PartialDate):
             return result
         problems.append(error(path, line, f"{what}: {result}", "bad-date"))
         return None
-    if isinstance(node, yaml.ScalarNode) and node.tag == NULL:
+    if isinstance(node, yaml.ScalarNode) and tag_of(node) == NULL:
         problems.append(error(path, line, f"{what} is empty", "empty-value"))
         return None
     problems.append(error(path, line, f"{what} must be a date such as 2020-02-03, not {describe(node)}", "wrong-type"))
     return None
 
 
+_PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][^\s]*)?", re.I)
+
+
 def check_url(path: str, line: int, url: str, problems: list[Diagnostic]) -> str | None:
+    if _PLAIN_HTTP_URL.fullmatch(url):
+        return url  # the usual case, decided without urlsplit's slower general parsing
     try:
         parts = urlsplit(url)
     except ValueError:  # "http://[::1": an unclosed IPv6 address
@@ -160,11 +168,14 @@ def validate_places(root: Path, file: Path) -> tuple[dict[str, Place], list[Diag
         for key, low, high in (("lat", -90, 90), ("lon", -180, 180)):
             if key in fields:
                 f = fields[key]
-                if isinstance(f.node, yaml.ScalarNode) and f.node.tag in (INT, FLOAT):
+                if isinstance(f.node, yaml.ScalarNode) and tag_of(f.node) in (INT, FLOAT):
+                    text = f.node.value.replace("_", "").lower()
                     try:
-                        value = float(f.node.value.replace("_", ""))
-                    except ValueError:
-                        value = float("nan")
+                        value = float(text.replace(".nan", "nan").replace(".inf", "inf"))
+                    except ValueError:  # YAML 1.1 integers such as 0x10 or 0o17: not how anyone writes degrees
+                        problems.append(error(path, f.line, f"{key} must be a number of degrees such as 35.86, "
+                                              f"not {f.node.value!r}", "wrong-type"))
+                        continue
                     if low <= value <= high:
                         coords[key] = value
                     else:
@@ -308,6 +319,10 @@ def _handlers(text: str):
 
 def check_body(path: str, body: str, first_line: int, problems: list[Diagnostic]) -> None:
     """Reject raw HTML that could run script, however it is cased or entity-encoded."""
+    if "<" not in body and "&" not in body:
+        low = body.lower()
+        if "script" not in low and "data" not in low:
+            return  # no tag, no entity, no scheme: nothing to hide script in (most bodies)
     for offset, line_text in enumerate(body.split("\n")):
         decoded = html.unescape(html.unescape(line_text))
         squeezed = re.sub(r"[\x00-\x20]+", "", decoded)
@@ -395,15 +410,14 @@ def read_sources(path: str, entry: Entry, problems: list[Diagnostic]) -> list[tu
 def read_event(doc: Document, index: dict[str, str], places: dict[str, Place]) -> Event | None:
     """Check one document on its own (cross-file checks come later). None if it has errors."""
     path, problems = doc.path, doc.problems
-    stem = Path(path).name[:-3]
+    stem = path.rsplit("/", 1)[-1][:-3]
     id_ok = check_id(path, stem, problems)
     if not doc.ok:
         return None
     before = sum(p.is_error for p in problems)
-    known = [f.key for f in EVENT_FIELDS]
     for key, entry in doc.entries.items():
-        if key not in known:
-            unknown_key(path, entry, known, "event", problems)
+        if key not in EVENT_KEYS:
+            unknown_key(path, entry, list(EVENT_KEYS), "event", problems)
     for spec in EVENT_FIELDS:
         if spec.required and spec.key not in doc.entries:
             problems.append(error(path, 1, f"missing required key {spec.key!r}", "missing-key",
@@ -450,7 +464,7 @@ def read_event(doc: Document, index: dict[str, str], places: dict[str, Place]) -
 def _read_slugs(path: str, entry: Entry | None, what: str, problems: list[Diagnostic]) -> list[tuple[str, int]]:
     if entry is None:
         return []
-    if isinstance(entry.node, yaml.ScalarNode) and entry.node.tag == NULL:
+    if isinstance(entry.node, yaml.ScalarNode) and tag_of(entry.node) == NULL:
         return []
     values = read_texts(path, entry.line, entry.key, entry.node, problems) or []
     good, seen = [], set()
@@ -484,13 +498,34 @@ def _source_warnings(path: str, start: PartialDate, end: PartialDate | None,
                 seen_urls[source.url] = fields["url"].line
 
 
-def cross_checks(docs: list[Document], events: list[Event]) -> list[Diagnostic]:
+@dataclass(frozen=True)
+class Checked:
+    """What one file's own checks found, kept (without its YAML nodes) for the checks across files
+    and, in a long-running `serve`, reused while the file does not change."""
+
+    path: str
+    event: Event | None
+    related: tuple[tuple[str, int], ...]  # well-formed related ids with their lines
+    problems: tuple[Diagnostic, ...]
+
+
+def check_file(found: load.Found, index: dict[str, str], places: dict[str, Place]) -> Checked:
+    try:
+        data = found.path.read_bytes()
+    except OSError as exc:
+        return Checked(found.rel, None, (), (error(found.rel, 1, f"cannot read file: {exc.strerror}", "unreadable"),))
+    doc = load.parse_event(found.rel, data)
+    event = read_event(doc, index, places)
+    return Checked(found.rel, event, tuple(_related_ids(doc.entries.get("related"))), tuple(doc.problems))
+
+
+def cross_checks(docs: list[Checked], events: list[Event]) -> list[Diagnostic]:
     """Checks that need every file: unique ids, related ids that exist, publisher spellings."""
     problems: list[Diagnostic] = []
     first_by_id: dict[str, str] = {}
     first_by_folded: dict[str, str] = {}
     for doc in docs:
-        stem = Path(doc.path).name[:-3]
+        stem = doc.path.rsplit("/", 1)[-1][:-3]
         if stem in first_by_id:
             problems.append(error(doc.path, 1, f"duplicate event id {stem!r}: {first_by_id[stem]} has the same file name",
                                   "duplicate-id", "give one of them a different file name"))
@@ -503,8 +538,8 @@ def cross_checks(docs: list[Document], events: list[Event]) -> list[Diagnostic]:
         first_by_folded.setdefault(folded, doc.path)
     all_ids = sorted(first_by_id)
     for doc in docs:
-        stem = Path(doc.path).name[:-3]
-        for related, line in _related_ids(doc.entries.get("related")):
+        stem = doc.path.rsplit("/", 1)[-1][:-3]
+        for related, line in doc.related:
             if related == stem:
                 problems.append(error(doc.path, line, "an event cannot be related to itself", "bad-related"))
             elif related not in first_by_id:
@@ -532,34 +567,82 @@ def _related_ids(entry: Entry | None) -> list[tuple[str, int]]:
     items = entry.node.value if isinstance(entry.node, yaml.SequenceNode) else [entry.node]
     return [(item.value.strip(), entry.line if item is entry.node else 2 + item.start_mark.line)
             for item in items
-            if isinstance(item, yaml.ScalarNode) and item.tag == STR and _SLUG.fullmatch(item.value.strip())]
+            if isinstance(item, yaml.ScalarNode) and tag_of(item) == STR and _SLUG.fullmatch(item.value.strip())]
+
+
+# Results of check_file by (path, mtime, size, gazetteer): a build asks three times (before MkDocs
+# cleans site/, when adding pages, when shrinking the search index) and `serve` after every save;
+# only changed files are read again. Entries of files that are gone are dropped on each call.
+_CHECKED: dict[str, tuple[tuple, Checked]] = {}
 
 
 def validate_project(root: Path, only: set[str] | None = None) -> tuple[Timeline, list[Diagnostic]]:
     """Load and check everything under `root`. Diagnostics come back sorted; the Timeline
     holds only the events without errors, and only if there are no errors at all is it complete."""
+    found, file_problems = load.scan_event_files(root, root / "events")
+    gazetteer = _stamp(root / "places.yml")
+    fingerprint = (str(root), gazetteer, _stamp(root / "periods.yml"),
+                   tuple((f.rel, f.mtime_ns, f.size) for f in found), tuple(file_problems))
+    if _LAST and _LAST[0] == fingerprint:  # nothing changed since the last call (a build asks three times)
+        timeline, problems = _LAST[1]
+    else:
+        timeline, problems = _validate(root, found, file_problems, gazetteer)
+        _LAST[:] = [fingerprint, (timeline, problems)]
+    if only is not None:
+        problems = [p for p in problems if p.path in only]
+    return timeline, list(problems)
+
+
+_LAST: list = []  # [fingerprint, result] of the last call
+
+
+def clear_caches() -> None:
+    """Forget every earlier result (for benchmarks that time a first, cold validation)."""
+    _CHECKED.clear()
+    _LAST.clear()
+
+
+def _validate(root: Path, found: list[load.Found], file_problems: list[Diagnostic],
+              gazetteer: tuple[int, int]) -> tuple[Timeline, list[Diagnostic]]:
     places, problems = validate_places(root, root / "places.yml")
     periods, period_problems = validate_periods(root, root / "periods.yml")
-    problems += period_problems
+    problems += period_problems + file_problems
     index = place_index(places)
-    files, file_problems = load.find_event_files(root, root / "events")
-    problems += file_problems
-    docs = [load.load_event(root, file) for file in files]
-    events = []
-    for doc in docs:
-        event = read_event(doc, index, places)
-        problems += doc.problems
-        if event is not None:
-            events.append(event)
-    problems += cross_checks(docs, events)
-    if docs and not (root / "places.yml").exists():
+    checked: list[Checked] = []
+    collecting = gc.isenabled()
+    gc.disable()  # thousands of short-lived YAML nodes: the cyclic collector would rescan them over and over
+    try:
+        for file in found:
+            key = (str(root), file.mtime_ns, file.size, gazetteer)
+            cached = _CHECKED.get(str(file.path))
+            if cached is None or cached[0] != key:
+                cached = (key, check_file(file, index, places))
+                _CHECKED[str(file.path)] = cached
+            checked.append(cached[1])
+    finally:
+        if collecting:
+            gc.enable()
+    current = {str(f.path) for f in found}
+    for stale in [path for path in _CHECKED if path.startswith(str(root)) and path not in current]:
+        del _CHECKED[stale]
+    events = [c.event for c in checked if c.event is not None]
+    for c in checked:
+        problems += c.problems
+    problems += cross_checks(checked, events)
+    if found and not (root / "places.yml").exists():
         problems.append(error("places.yml", 1, "places.yml is missing: every event needs a place from it",
                               "missing-places"))
     bad = {p.path for p in problems if p.is_error}
     events = sorted((e for e in events if e.path not in bad), key=lambda e: e.sort_key)
-    if only is not None:
-        problems = [p for p in problems if p.path in only]
     return Timeline(tuple(events), places, periods), sorted(set(problems), key=_order)
+
+
+def _stamp(file: Path) -> tuple[int, int]:
+    try:
+        info = file.stat()
+    except OSError:
+        return (0, -1)
+    return (info.st_mtime_ns, info.st_size)
 
 
 def _order(d: Diagnostic) -> tuple:
