@@ -49,3 +49,21 @@ def test_bench_runs_and_reports_every_figure(tmp_path):
     for key in ("validate", "build", "peak"):
         assert len(ratios[key]) == 1 and ratios[key][0] > 0, (key, ratios[key])
     assert ratios["scaling_build"] is None  # one size only
+
+
+def test_performance_page_is_generated_from_the_results(tmp_path):
+    """The Performance page's table and chart come from benchmarks/results.json, not from hand-typed text."""
+    from timeline import benchreport
+    data = {"generated": "2026-11-23", "machine": {"cpus": 2, "python": "3.11.7"}, "runs": 3, "seed": 1,
+            "sizes": [{"events": 1000, "validate_s": 0.2, "validate_floor_s": 0.1, "build_s": 12.5,
+                       "build_floor_s": 10.0, "peak_mb": 120.0, "peak_floor_mb": 100.0, "largest_html_kb": 99.0,
+                       "search_index_mb": 0.9, "search_index_floor_mb": 1.6, "hugo_s": None},
+                      {"events": 10000, "validate_s": 2.0, "validate_floor_s": 1.0, "build_s": 110.0,
+                       "build_floor_s": 100.0, "peak_mb": 300.0, "peak_floor_mb": 250.0, "largest_html_kb": 400.0,
+                       "search_index_mb": 7.5, "search_index_floor_mb": 27.0, "hugo_s": 4.0}],
+            "serve": {"events": 1000, "save_to_reload_s": 1.2}, "ratios": {"scaling_build": 8.8}}
+    text = benchreport.report(data)
+    assert "| 10,000 | 2.00 s (1.00 s) | 2.00 | 110.0 s (100.0 s) | 1.10 |" in text
+    assert text.count("<rect ") == 4 and "<svg" in text
+    assert "**1.20 s**" in text and "**8.80**" in text
+    assert "No benchmark results yet" in benchreport.report(None)

@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import benchreport
 from .exports import plan_exports
 from .pages import PAGE_SIZE, HtmlPage, Site, plan_pages
 from .search import generated_docs, merge_index
@@ -130,9 +131,11 @@ def on_files(files: Files, config) -> Files:
             raise PluginError(f"docs/{uri} has the same path as a generated page; rename or remove it")
         inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
         if isinstance(page, HtmlPage):
-            file = File.generated(config, uri, content=page.stub(), inclusion=inclusion)
-            file.timeline_html = page.html  # on_page_content puts it in place of the rendered stub
-            built.track(file, page.stub() + page.html)
+            # An empty Markdown source: on_page_markdown sets the meta (no YAML to parse for each of
+            # thousands of pages) and on_page_content puts the HTML in place.
+            file = File.generated(config, uri, content="", inclusion=inclusion)
+            file.timeline_page = page
+            built.track(file, page.title + "\0" + page.description + "\0" + page.html)
         else:
             file = File.generated(config, uri, content=page, inclusion=inclusion)
             built.track(file, page)
@@ -157,7 +160,8 @@ def json_schema_files_at(folder: str):
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    return getattr(page.file, "timeline_html", html)
+    planned = getattr(page.file, "timeline_page", None)
+    return html if planned is None else planned.html
 
 
 class Incremental:
@@ -200,9 +204,20 @@ class Incremental:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Fill the editing guide's reference tables from the schema, so they never drift from the validator."""
-    return (markdown.replace("<!-- timeline:fields -->", fields_markdown())
-            .replace("<!-- timeline:codes -->", codes_markdown()))
+    """Generated HTML pages get their meta here. Hand-written pages get their generated parts: the
+    editing guide's reference tables come from the schema, so they never drift from the validator;
+    the Performance page's figures from the benchmark."""
+    planned = getattr(page.file, "timeline_page", None)
+    if planned is not None:
+        page.meta.update(planned.meta())
+        return markdown
+    markdown = (markdown.replace("<!-- timeline:fields -->", fields_markdown())
+                .replace("<!-- timeline:codes -->", codes_markdown()))
+    if benchreport.MARKER in markdown:
+        results = project_root(config) / "benchmarks" / "results.json"
+        data = json.loads(results.read_text(encoding="utf-8")) if results.exists() else None
+        markdown = markdown.replace(benchreport.MARKER, benchreport.report(data))
+    return markdown
 
 
 def on_post_page(output: str, page, config) -> str:

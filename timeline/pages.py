@@ -36,6 +36,7 @@ BODY_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
+@functools.lru_cache(maxsize=131072)  # names, tags and titles recur on many pages
 def esc(text: str) -> str:
     """Escape editor text for HTML, on one line (a blank line would end the raw HTML block)."""
     return html.escape(" ".join(_UNPRINTABLE.sub("", text).split()), quote=True)
@@ -99,6 +100,7 @@ def tag_uri(tag: str) -> str:
     return f"tags/{tag}.md"
 
 
+@functools.lru_cache(maxsize=65536)
 def publisher_slug(publisher: str) -> str:
     """The URL name of a publisher's page; names with no ASCII letters get a stable code."""
     slug = slugify(publisher)
@@ -121,10 +123,14 @@ class HtmlPage:
     html: str
     description: str = ""
 
-    def stub(self) -> str:
-        """What MkDocs reads as the page's Markdown: the meta only. The search index gets these
-        pages from the data instead (timeline/search.py), so the theme's indexer skips them."""
-        return front_matter(self.title, description=self.description, search={"exclude": True})
+    def meta(self) -> dict:
+        """The page's meta as MkDocs and the theme read it: titles are HTML to them, hence escaped.
+        The search index gets these pages from the data (timeline/search.py), so the theme's
+        indexer skips them."""
+        meta = {"title": esc(self.title), "search": {"exclude": True}}
+        if self.description:
+            meta["description"] = esc(self.description)
+        return meta
 
 
 def heading(level: int, text: str) -> str:
@@ -154,6 +160,11 @@ class Planner:
                 if other in self.by_id:
                     self.backlinks[other].append(event)
         self.period_index = {period.id: i for i, period in enumerate(timeline.periods)}
+        self.in_periods = {e.id: [p for p in timeline.periods if p.contains(e)] for e in self.events}
+        self.first_in_period = {}
+        for event in self.events:
+            for period in self.in_periods[event.id]:
+                self.first_in_period.setdefault(period.id, event)
         self.listing: dict[str, str] = {}  # event id → the timeline page that lists it
         self.listing_pages = self.plan_listing()
         self.by_place: dict[str, list[Event]] = defaultdict(list)
@@ -211,7 +222,7 @@ class Planner:
                 + "</span></li>")
 
     def periods_of(self, event: Event) -> list[Period]:
-        return [p for p in self.timeline.periods if p.contains(event)]
+        return self.in_periods[event.id]
 
     def event_list(self, here: str, events: list[Event], marks: dict[str, list[str]] | None = None) -> str:
         """An <ol> of events; `marks` maps an event id to period marks drawn just before it."""
@@ -227,7 +238,7 @@ class Planner:
         """Where each period begins on the timeline: before the first event inside it."""
         marks: dict[str, list[str]] = defaultdict(list)
         for period in self.timeline.periods:
-            first = next((e for e in self.events if period.contains(e)), None)
+            first = self.first_in_period.get(period.id)
             if first is not None:
                 marks[first.id].append(
                     f'<li class="tl-period-mark tl-band-{self.period_index[period.id] % 4}" id="period-{period.id}">'
@@ -240,7 +251,7 @@ class Planner:
 
     def period_link(self, here: str, period: Period) -> str | None:
         """Where a period's mark is: just before its first event, on the page that lists that event."""
-        first = next((e for e in self.events if period.contains(e)), None)
+        first = self.first_in_period.get(period.id)
         if first is None:
             return None
         page = self.listing[first.id]
