@@ -263,11 +263,13 @@ def test_every_accepted_event_renders_without_user_markup(title, place_name, ali
     planned = pages.plan_pages(Timeline(timeline.events, timeline.places, timeline.periods))
     assert planned
     for uri, page in planned.items():
-        if isinstance(page, str):  # Markdown for MkDocs: front matter, then raw HTML blocks and fixed headings
-            meta, _, content = page.partition("\n---\n") if page.startswith("---\n") else ("", "", page)
-            # as the reader gets it: through Markdown with the site's extensions
-            rendered = markdown.markdown(content, extensions=["admonition", "attr_list", "tables", "toc"])
+        if isinstance(page, pages.MarkdownPage):  # Markdown: front matter, fixed headings, HTML fragments
+            text = page.markdown
+            meta, _, content = text.partition("\n---\n") if text.startswith("---\n") else ("", "", text)
+            # as the reader gets it: through Markdown with the site's extensions, then the fragments
+            rendered = page.fill(markdown.markdown(content, extensions=["admonition", "attr_list", "tables", "toc"]))
             assert_no_user_markup(rendered, uri + " (rendered)")
+            content = page.fill(content)
         else:  # an HTML page: the MkDocs page is only its meta
             meta, content = " ".join(str(v) for v in page.meta().values()), page.html
         assert "<" not in meta, (uri, meta)  # the theme prints page.meta unescaped

@@ -137,8 +137,9 @@ def on_files(files: Files, config) -> Files:
             file.timeline_page = page
             built.track(file, page.title + "\0" + page.description + "\0" + page.html)
         else:
-            file = File.generated(config, uri, content=page, inclusion=inclusion)
-            built.track(file, page)
+            file = File.generated(config, uri, content=page.markdown, inclusion=inclusion)
+            file.timeline_fragments = page
+            built.track(file, page.expanded())
         files.append(file)
     data_files = dict(json_schema_files_at("schemas/"))
     data_files.update(plan_exports(timeline, config.use_directory_urls, site_url=config.site_url or None,
@@ -161,7 +162,10 @@ def json_schema_files_at(folder: str):
 
 def on_page_content(html: str, page, config, files) -> str:
     planned = getattr(page.file, "timeline_page", None)
-    return html if planned is None else planned.html
+    if planned is not None:
+        return planned.html
+    listing = getattr(page.file, "timeline_fragments", None)
+    return html if listing is None else listing.fill(html)
 
 
 class Incremental:

@@ -133,6 +133,28 @@ class HtmlPage:
         return meta
 
 
+_FRAGMENT = "<!-- timeline-fragment {} -->"
+
+
+@dataclass(frozen=True)
+class MarkdownPage:
+    """A timeline page whose year and month headings are Markdown (they make the table of contents)
+    while its long lists are HTML fragments: the Markdown holds a marker comment for each, and
+    on_page_content swaps them in, so Markdown never parses hundreds of kilobytes of list HTML."""
+
+    markdown: str
+    fragments: tuple[str, ...] = ()
+
+    def fill(self, rendered: str) -> str:
+        for number, fragment in enumerate(self.fragments):
+            rendered = rendered.replace(_FRAGMENT.format(number), fragment, 1)
+        return rendered
+
+    def expanded(self) -> str:
+        """The Markdown with the fragments in place (what MkDocs would get without the markers)."""
+        return self.fill(self.markdown)
+
+
 def heading(level: int, text: str) -> str:
     """A fixed heading with the id Markdown's table of contents would give it."""
     anchor = slugify(text)
@@ -313,14 +335,14 @@ class Planner:
                 out.append(f"{year_mark} {year}\n")
             whole_year = [e for e in by_year[year] if e.start.month is None]
             if whole_year:
-                out.append(self.event_list(here, whole_year, marks))
+                out.append(self.block(self.event_list(here, whole_year, marks)))
             by_month: dict[int, list[Event]] = defaultdict(list)
             for event in by_year[year]:
                 if event.start.month is not None:
                     by_month[event.start.month].append(event)
             for month in sorted(by_month):
                 out.append(f"{month_mark} {MONTHS[month]} {year}\n")
-                out.append(self.event_list(here, by_month[month], marks))
+                out.append(self.block(self.event_list(here, by_month[month], marks)))
         return "\n".join(out)
 
     # ------------------------------------------------------------ a large timeline, page by page
@@ -392,17 +414,18 @@ class Planner:
             parts = "".join(f'<li>{self.link(uri, f"timeline/{year}/{m:02d}.md", f"{MONTHS[m]} {year}")} '
                             f'<span class="tl-count-n">({len(self.listing_pages[f"timeline/{year}/{m:02d}.md"][1])})'
                             "</span></li>" for m in months)
-            out.append(f'<ul class="tl-overview">{parts}</ul>\n')
+            out.append(self.block(f'<ul class="tl-overview">{parts}</ul>'))
             if events:
                 out.append(f"## {year}\n")
-                out.append(self.event_list(uri, events, marks))
+                out.append(self.block(self.event_list(uri, events, marks)))
         elif " " in title:  # a month page
             out.append(self.count_line(len(events)) + "\n")
-            out.append(self.event_list(uri, events, marks))
+            out.append(self.block(self.event_list(uri, events, marks)))
         else:  # a year page
             out.append(self.count_line(len(events)) + "\n")
             out.append(self.grouped(uri, events, level=2, marks=marks, with_year=False))
-        out.append('<nav class="tl-prevnext" aria-label="Other parts of the timeline">' + "".join(step) + "</nav>\n")
+        out.append(self.block('<nav class="tl-prevnext" aria-label="Other parts of the timeline">'
+                              + "".join(step) + "</nav>"))
         return "\n".join(out)
 
     def grouped_or_split(self, base: str, events: list[Event], name: str) -> tuple[str, dict[str, HtmlPage]]:
@@ -430,10 +453,10 @@ class Planner:
                       f"{esc((self.events[-1].end or self.events[-1].start).human())}" if count else "")
                    + ".</p>\n")
         if self.listing_pages:
-            listing = self.overview(here) + '\n<ol class="tl-list tl-results" hidden></ol>\n'
+            listing = self.block(self.overview(here) + '\n<ol class="tl-list tl-results" hidden></ol>')
         else:
             listing = self.grouped(here, list(self.events), marks=self.period_marks())
-        body = summary + "\n" + self.periods_legend(here) + "\n" + self.filters() + "\n" + listing
+        body = self.block(summary + self.periods_legend(here) + self.filters()) + "\n" + listing
         if intro is None:
             return front_matter("Timeline") + "# Timeline\n\n" + body
         if TIMELINE_MARKER in intro:
@@ -609,13 +632,23 @@ class Planner:
         body.append("</tbody>\n</table>\n")
         return HtmlPage(title, f"<h1>{esc(title)}</h1>\n" + "\n".join(body))
 
-    def pages(self, intro: str | None) -> dict[str, str | HtmlPage]:
-        """Markdown for the timeline pages (their year and month headings make the table of
+    def block(self, fragment: str) -> str:
+        """Set an HTML fragment aside for the Markdown page being written; return its marker."""
+        self.fragments.append(fragment)
+        return "\n" + _FRAGMENT.format(len(self.fragments) - 1) + "\n\n"
+
+    def markdown_page(self, write, *args) -> MarkdownPage:
+        self.fragments: list[str] = []
+        text = write(*args)
+        return MarkdownPage(text, tuple(self.fragments))
+
+    def pages(self, intro: str | None) -> dict[str, MarkdownPage | HtmlPage]:
+        """MarkdownPage for the timeline pages (their year and month headings make the table of
         contents), HtmlPage for everything else."""
         self.extra_pages: dict[str, dict[str, HtmlPage]] = {}  # a split place/tag/source page → its year pages
-        pages = {"index.md": self.home(intro)}
+        pages = {"index.md": self.markdown_page(self.home, intro)}
         for uri in self.listing_pages:
-            pages[uri] = self.listing_page(uri)
+            pages[uri] = self.markdown_page(self.listing_page, uri)
         for index, event in enumerate(self.events):
             pages[event_uri(event.id)] = self.event_page(index)
         places = sorted(self.timeline.places.values(), key=lambda p: (p.name.casefold(), p.id))
@@ -639,22 +672,7 @@ class Planner:
         return pages
 
 
-def plan_pages(timeline: Timeline, intro: str | None = None, site: Site = Site()) -> dict[str, str | HtmlPage]:
+def plan_pages(timeline: Timeline, intro: str | None = None, site: Site = Site()) -> dict[str, MarkdownPage | HtmlPage]:
     """Every generated page, keyed by its source uri (as if it were in docs/)."""
     return Planner(timeline, site).pages(intro)
 
-
-def plan_page_uris(timeline: Timeline, site: Site = Site()) -> set[str]:
-    """The source uris of every generated page, without rendering any (the search index needs to
-    know which pages are ours). tests/test_site.py checks it against plan_pages."""
-    planner = Planner(timeline, site)
-    uris = {"index.md", "map.md", "places/index.md", "tags/index.md", "sources/index.md", *planner.listing_pages}
-    groups = [(place_uri(p), planner.by_place.get(p, [])) for p in timeline.places]
-    groups += [(tag_uri(t), events) for t, events in planner.by_tag.items()]
-    groups += [(f"sources/{slug}.md", events) for slug, events in planner.by_publisher.items()]
-    for uri, events in groups:
-        uris.add(uri)
-        if len(events) > site.page_size:
-            uris.update(f"{uri[:-3]}/{year}.md" for year in planner.by_year(events))
-    uris.update(event_uri(e.id) for e in timeline.events)
-    return uris

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from .model import Event, Timeline, human_range
+from .model import Event, Timeline
 from .pages import HtmlPage, Site, event_uri, place_uri
 
 # lunr's English stop-word list: Material's search pipeline drops these words, so they can go.
@@ -22,25 +22,29 @@ they this tis to too twas us wants was we were what when where which while who w
 your""".split())
 
 _TAG = re.compile(r"<[^>]+>")
-_WORD = re.compile(r"[\w'’]+(?:[-.][\w'’]+)*", re.UNICODE)
+_WORD = re.compile(r"[\w'’]+(?:\.[\w'’]+)*", re.UNICODE)  # split at hyphens, as the search engine does
 
 
-def plain_words(markdown_text: str) -> list[str]:
-    """The words of a body, lowercased, each once, in order, without stop words and Markdown syntax."""
+def plain_words(markdown_text: str, known: set[str] = frozenset()) -> list[str]:
+    """The words of a body, lowercased, each once, in order, without stop words, Markdown syntax
+    and the `known` words (those already in the title)."""
     text = re.sub(r"\]\([^)]*\)", "] ", markdown_text)  # link targets are not words of the body
     text = html.unescape(_TAG.sub(" ", text))
     seen: dict[str, None] = {}
     for word in _WORD.findall(text.lower()):
         word = word.strip("'’")
-        if word and word not in STOP_WORDS:
+        if word and word not in STOP_WORDS and word not in known:
             seen.setdefault(word, None)
     return list(seen)
 
 
 def event_text(event: Event, timeline: Timeline) -> str:
+    """Places and tags, then the body's words that the title does not already hold (the title is
+    indexed in its own field). The date is on the result's page, not needed to find it."""
     places = ", ".join(timeline.places[p].name for p in event.places)
-    facts = " · ".join(x for x in (human_range(event.start, event.end), places, " ".join(event.tags)) if x)
-    return html.escape(facts + " — " + " ".join(plain_words(event.body)), quote=False)
+    title_words = set(_WORD.findall(event.title.lower()))
+    words = " ".join(plain_words(event.body, title_words))
+    return html.escape(" ".join(x for x in (places, " ".join(event.tags), words) if x), quote=False)
 
 
 def generated_docs(timeline: Timeline, site: Site, pages: dict[str, object]) -> list[dict]:

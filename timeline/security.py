@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from urllib.parse import urlsplit
@@ -25,9 +26,14 @@ def inline_script_hashes(html: str) -> list[str]:
         attrs = match.group("attrs") or ""
         if re.search(r"\bsrc\s*=", attrs, re.I) or re.search(r"type=[\"']?application/(ld\+)?json", attrs, re.I):
             continue
-        digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
-        hashes.add(f"'sha256-{base64.b64encode(digest).decode('ascii')}'")
+        hashes.add(_hash_source(match.group("body")))
     return sorted(hashes)
+
+
+@functools.lru_cache(maxsize=1024)  # the theme's few inline scripts are the same on every page
+def _hash_source(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 def policy(html: str, image_hosts: list[str] = ()) -> str:
