@@ -17,5 +17,14 @@ if __name__ == "__main__":
     sys.exit(main(fallback_root=Path(__file__).resolve().parent))
 else:
     from timeline.mkdocs_hook import (  # noqa: F401  (MkDocs looks these up)
-        on_build_error, on_config, on_files, on_page_content, on_page_markdown, on_post_build, on_post_page,
-        on_post_template, on_pre_build, on_serve)
+        on_build_error,
+        on_config,
+        on_files,
+        on_page_content,
+        on_page_markdown,
+        on_post_build,
+        on_post_page,
+        on_post_template,
+        on_pre_build,
+        on_serve,
+    )

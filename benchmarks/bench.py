@@ -45,6 +45,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
+
 from timeline.validate import clear_caches, validate_project  # noqa: E402
 
 MB = 1024 * 1024
@@ -462,7 +463,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=1, help="seed of the synthetic projects (default 1)")
     p.add_argument("--serve-events", type=int, default=1000, help="events in the serve project (0 = skip serve)")
     p.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
-    p.add_argument("--keep", metavar="DIR", help="generate into DIR and keep the projects, sites and serve log (its timeline-N, floor-N… folders are replaced)")
+    p.add_argument("--keep", metavar="DIR",
+                   help="generate into DIR and keep the projects, sites and serve log "
+                        "(its timeline-N, floor-N… folders are replaced)")
     p.add_argument("--json", metavar="PATH", help="write the figures as JSON to PATH ('-' for standard output)")
     args = p.parse_args(argv)
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from browser import ARGS, CHROMIUM, Server, Watch, need_browser, need_node_module
 
 pytestmark = pytest.mark.browser

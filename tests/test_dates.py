@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from timeline.dates import parse_date
 from timeline.model import PartialDate, human_range

@@ -1,12 +1,10 @@
 """Editors' commands: new (options and terminal prompts), fmt, schema."""
 from __future__ import annotations
 
-import json
 import sys
 
 import pytest
-
-from conftest import REPO, event_text
+from conftest import REPO
 
 
 def test_new_from_options_writes_a_valid_file(project):

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from conftest import Project, event_text
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"

@@ -6,7 +6,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from browser import need_node_module
 
 # The theme's own markup, which we do not generate; each entry says why it is tolerated.

@@ -6,8 +6,8 @@ import json
 import textwrap
 
 import pytest
-
 from conftest import Project
+
 from timeline import exports
 from timeline.importer import html_to_markdown, html_to_text, import_timelinejs
 from timeline.model import Source

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import markdown
 import pytest
+from conftest import PLACES, event_text
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import PLACES, event_text
 from timeline import load, pages, validate
 from timeline.model import Timeline
 from timeline.schema import CODES, EVENT_FIELDS, RESERVED_IDS, SLUG_PATTERN, SOURCE_FIELDS

@@ -10,9 +10,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
 from conftest import REPO
 from test_validate import BASE, CASES, E, fm
+
 from timeline.schema import event_json_schema, periods_json_schema, places_json_schema
 
 

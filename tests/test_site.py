@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
 from conftest import REPO, event_text
 from sitecheck import dead_links, read_site
+
 from timeline.pages import publisher_slug
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from conftest import PLACES, event_text
+
 from timeline.schema import CODES
 
 E = "events/e.md"

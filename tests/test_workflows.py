@@ -6,9 +6,9 @@ import shlex
 
 import pytest
 import yaml
-
 from conftest import REPO
 from test_repo import readme_commands
+
 from timeline import cli
 
 WORKFLOWS = REPO / ".github" / "workflows"

@@ -203,7 +203,6 @@ def cmd_new(root: Path, args) -> int:
 
 def cmd_import(root: Path, args) -> int:
     from .importer import import_timelinejs
-    from .load import relative
     try:
         result = import_timelinejs(root, Path(args.file), place=args.place, source_title=args.source_title,
                                    source_publisher=args.source_publisher, source_url=args.source_url,

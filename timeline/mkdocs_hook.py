@@ -19,8 +19,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from . import benchreport
 from .exports import plan_exports
 from .pages import PAGE_SIZE, HtmlPage, Site, plan_pages
-from .search import generated_docs, merge_index
 from .schema import codes_markdown, fields_markdown, json_schema_files
+from .search import generated_docs, merge_index
 from .security import add_external_rel, add_policy, tile_hosts
 from .validate import validate_project
 
@@ -49,7 +49,8 @@ def site_settings(config) -> Site:
     try:
         page_size = max(1, int(options.get("page_size") or PAGE_SIZE))
     except (TypeError, ValueError):
-        raise PluginError(f"extra: timeline: page_size in mkdocs.yml must be a number, not {options['page_size']!r}")
+        raise PluginError(f"extra: timeline: page_size in mkdocs.yml must be a number, "
+                          f"not {options['page_size']!r}") from None
     return Site(config.use_directory_urls, str(options.get("tiles") or ""), str(options.get("attribution") or ""),
                 page_size)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import html
 import json
-import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -153,6 +152,10 @@ class MarkdownPage:
     def expanded(self) -> str:
         """The Markdown with the fragments in place (what MkDocs would get without the markers)."""
         return self.fill(self.markdown)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def heading(level: int, text: str) -> str:
@@ -310,7 +313,8 @@ class Planner:
         for name, label, options in groups:
             boxes = "".join(f'<label><input type="checkbox" name="{name}" value="{esc(value)}"> {esc(text)} '
                             f'<span class="tl-count-n">({count})</span></label>' for value, text, count in options)
-            out.append(f'<details class="tl-filter" data-filter="{name}"><summary>{label} <span class="tl-caret" aria-hidden="true">▾</span> '
+            caret = '<span class="tl-caret" aria-hidden="true">▾</span>'
+            out.append(f'<details class="tl-filter" data-filter="{name}"><summary>{label} {caret} '
                        f'<span class="tl-chosen" data-for="{name}"></span></summary>'
                        f'<fieldset><legend class="tl-sr-only">{label}</legend>{boxes}</fieldset></details>')
         out.append(f'<p class="tl-status" role="status" aria-live="polite">Showing all {len(self.events)} events</p>'
@@ -548,7 +552,7 @@ class Planner:
         places = sorted((self.timeline.places[p] for p in self.by_place), key=lambda p: (p.name.casefold(), p.id))
         located = [p for p in places if p.has_coordinates]
         rows = "".join(f"<li>{self.link(here, place_uri(p.id), p.name)} "
-                       f'<span class="tl-count-n">({len(self.by_place[p.id])} event{"s" if len(self.by_place[p.id]) != 1 else ""})</span></li>'
+                       f'<span class="tl-count-n">({plural(len(self.by_place[p.id]), "event")})</span></li>'
                        for p in places)
         unplaced = len(places) - len(located)
         note = f'<p class="tl-note">{unplaced} place{"s have" if unplaced != 1 else " has"} no coordinates and ' \

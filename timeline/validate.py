@@ -163,7 +163,8 @@ def validate_places(root: Path, file: Path) -> tuple[dict[str, Place], list[Diag
         name = read_text(path, fields["name"].line, "name", fields["name"].node, problems)
         aliases = []
         if "aliases" in fields:
-            aliases = [a for a, _ in read_texts(path, fields["aliases"].line, "aliases", fields["aliases"].node, problems, base=1) or []]
+            given = read_texts(path, fields["aliases"].line, "aliases", fields["aliases"].node, problems, base=1)
+            aliases = [a for a, _ in given or []]
         coords = {}
         for key, low, high in (("lat", -90, 90), ("lon", -180, 180)):
             if key in fields:
@@ -484,7 +485,7 @@ def _read_slugs(path: str, entry: Entry | None, what: str, problems: list[Diagno
 def _source_warnings(path: str, start: PartialDate, end: PartialDate | None,
                      sources: list[tuple[Source, dict[str, Entry], int]], problems: list[Diagnostic]) -> None:
     seen_urls: dict[str, int] = {}
-    for source, fields, line in sources:
+    for source, fields, _ in sources:
         if source.published and source.published.last_day < start.first_day:
             problems.append(warning(path, fields["published"].line,
                                     f"source published {source.published.iso()}, before the event's date {start.iso()}: "
