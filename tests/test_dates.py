@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 from timeline.dates import parse_date
 from timeline.model import PartialDate, human_range
 
-years = st.integers(1, 9999)
+years = st.integers(1, 9998)  # 9999 is refused: the day after a span's end must still be a date
 
 
 @st.composite
 def partial_dates(draw) -> PartialDate:
-    day = draw(st.dates(min_value=dt.date(1, 1, 1)))
+    day = draw(st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9998, 12, 31)))
     precision = draw(st.sampled_from(["year", "month", "day", "minute"]))
     if precision == "year":
         return PartialDate(day.year)
@@ -52,7 +52,7 @@ def test_day_accepted_exactly_when_the_calendar_has_it(year, month, day):
     text = f"{year:04d}-{month:02d}-{day:02d}" if month >= 0 and day >= 0 else f"{year}-{month}-{day}"
     try:
         dt.date(year, month, day)
-        exists = True
+        exists = year <= 9998
     except ValueError:
         exists = False
     assert isinstance(parse_date(text), PartialDate) == exists

@@ -35,7 +35,8 @@ VALIDATE_ONLY = {"file-too-large", "not-utf8", "not-utf8-16", "binary-file", "em
                  "unsafe-html-script", "duplicate-place", "duplicate-entry", "published-before-event",
                  "duplicate-url", "publisher-spelling", "not-markdown", "missing-places", "duplicate-key",
                  "places-duplicate-key", "duplicate-alias", "periods-duplicate-id", "periods-end-before-start",
-                 "periods-bad-date", "empty-front-matter"}
+                 "periods-bad-date", "empty-front-matter", "control-character", "body-too-deep", "bad-slug-reserved",
+                 "end-before-start-offsets"}
 
 
 def front_matter(text: str) -> object:

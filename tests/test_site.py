@@ -334,3 +334,33 @@ def test_site_without_directory_urls_has_no_dead_link(project):
     site = project.root / "site"
     assert (site / "events" / "2020-02-03-a.html").is_file()
     assert dead_links(site, read_site(site)) == []
+
+
+def test_policy_never_allows_a_script_inside_the_page_content():
+    from timeline.security import add_policy, inline_script_hashes
+    theme = "<script>var theme = 1</script>"
+    injected = "<script>alert(1)</script>"
+    page = f'<html><head><meta charset="utf-8">{theme}</head><body><article>{injected}</article></body></html>'
+    allowed = add_policy(page, untrusted=f"<article>{injected}</article>")
+    policy = allowed.split('Content-Security-Policy" content="')[1].split('"')[0]
+    assert inline_script_hashes(theme)[0] in policy
+    assert inline_script_hashes(injected)[0] not in policy
+
+
+def test_tile_hosts_are_checked_before_entering_the_policy():
+    from timeline.security import tile_hosts
+    assert tile_hosts("https://{s}.tile.example.org/{z}/{x}/{y}.png") == ["https://*.tile.example.org"]
+    assert tile_hosts('https://evil.org;script-src *"/{z}.png') == []
+    assert tile_hosts("javascript:alert(1)") == []
+
+
+def test_search_keeps_hand_written_pages_across_serve_rebuilds():
+    from timeline.search import merge_index
+    first = {"docs": [{"location": "about/", "title": "About", "text": "a"},
+                      {"location": "", "title": "Home", "text": "lists"},
+                      {"location": "#2020", "title": "2020", "text": "lists"}]}
+    merged, kept = merge_index(first, [{"location": "events/e/", "title": "E", "text": "e"}], {""})
+    assert [d["location"] for d in merged["docs"]] == ["about/", "", "events/e/"]
+    # a dirty rebuild in which the theme re-indexed only the home page
+    again, _ = merge_index({"docs": [{"location": "", "title": "Home", "text": "x"}]}, [], {""}, kept)
+    assert [d["location"] for d in again["docs"]] == ["about/", ""]

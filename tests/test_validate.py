@@ -43,6 +43,10 @@ CASES = [
     ("wrong-type-sources", {E: fm("title: T\ndate: 2020\nplace: Idlib\nsources: Le Monde\n")}, [f"{E}:5: error: sources must be a list of sources, not text ('Le Monde') [wrong-type]"]),
     ("wrong-type-tags", {E: fm(BASE + "tags: {a: b}\n")}, [f"{E}:9: error: tags must be text, not a set of 'key: value' lines [wrong-type]"]),
     ("empty-value", {E: fm(BASE.replace("title: T", "title: ''"))}, [f"{E}:2: error: title is empty [empty-value]"]),
+    ("control-character", {E: fm(BASE.replace("title: T", 'title: "A\\x01B"'))}, [f"{E}:2: error: title contains the control character '\\x01' (U+0001 unnamed character) [control-character]"]),
+    ("body-too-deep", {E: fm(BASE, "".join("  " * i + "- x\n" for i in range(45)))}, [f"{E}:50: error: the text is nested more than 40 levels deep (lists or quotes) [body-too-deep]"]),
+    ("bad-slug-reserved", {E: fm(BASE + "tags: [index]\n")}, [f"{E}:9: error: tag 'index' is reserved (it names the list of all of them) [bad-slug]"]),
+    ("end-before-start-offsets", {E: fm(BASE.replace("2020-02-03", "2020-02-03T10:00+03:00") + "end: 2020-02-03T06:00+00:00\n")}, [f"{E}:9: error: end 2020-02-03T06:00+00:00 is before date 2020-02-03T10:00+03:00 [end-before-start]"]),
     ("bad-date", {E: fm(BASE.replace("2020-02-03", "2019-02-29"))}, [f"{E}:3: error: date: '2019-02-29': February 2019 has 28 days [bad-date]"]),
     ("bad-date-form", {E: fm(BASE.replace("2020-02-03", "3 Feb 2020"))}, [f"{E}:3: error: date: '3 Feb 2020' is not a date; use YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[±HH:MM] [bad-date]"]),
     ("end-before-start", {E: fm(BASE + "end: 2020-02-01\n")}, [f"{E}:9: error: end 2020-02-01 is before date 2020-02-03 [end-before-start]"]),
@@ -151,7 +155,7 @@ def test_github_format(project):
     status, out, _ = project.run("validate", "--format", "github")
     assert status == 1
     assert out.splitlines() == [
-        f"::error file={E},line=9,title=unknown-key::unknown key 'palce'; did you mean 'place'?"]
+        f"::error file={E},line=9::unknown key 'palce'; did you mean 'place'? [unknown-key]"]
 
 
 def test_paths_limit_the_report_but_cross_references_still_checked(project):
@@ -205,3 +209,21 @@ def test_errors_teach_with_the_offending_line_and_a_fix(project):
     ]
     # standard output stays one diagnostic per line, for tools
     assert all(line.startswith(f"{E}:") for line in out.splitlines())
+
+
+def test_a_coarser_end_may_contain_the_start(project):
+    project.event("e", extra="end: 2020-02\n")
+    project.event("f", date="2020-02-03T10:00+03:00", extra="end: 2020-02-03T08:00+00:00\n")  # 11:00 at +03:00
+    status, out, _ = project.run("validate")
+    assert (status, out) == (0, "")
+
+
+def test_missing_paths_and_roots_are_usage_errors(project, tmp_path_factory):
+    project.event("e")
+    status, _, err = project.run("validate", "events/nope.md")
+    assert status == 2 and "no such file: events/nope.md" in err
+    status, out, _ = project.run("validate", "events")  # a folder: every file in it
+    assert (status, out) == (0, "")
+    empty = tmp_path_factory.mktemp("empty")
+    from timeline import cli
+    assert cli.main(["--root", str(empty / "nowhere"), "validate"]) == 2

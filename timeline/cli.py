@@ -30,8 +30,8 @@ def github_line(d: Diagnostic) -> str:
     def data(text: str) -> str:
         return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
-    title = f",title={prop(d.code)}" if d.code else ""
-    return f"::{d.severity} file={prop(d.path)},line={d.line}{title}::{data(d.message)}"
+    code = f" [{d.code}]" if d.code else ""
+    return f"::{d.severity} file={prop(d.path)},line={d.line}::{data(d.message + code)}"
 
 
 def summary(problems: list[Diagnostic], events: int) -> str:
@@ -86,12 +86,34 @@ def report(problems: list[Diagnostic], fmt: str, events: int, root: Path | None 
     print(summary(problems, events), file=sys.stderr)
 
 
+def report_only(root: Path, paths: list[str]) -> set[str] | None:
+    """The files `validate PATH…` reports on (a folder means every file in it); None for all."""
+    if not paths:
+        return None
+    only = set()
+    for given in paths:
+        path = locate(root, given)
+        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else given
+        only.add(rel)
+        if path.is_dir():
+            only.update(p.relative_to(root).as_posix() for p in path.rglob("*") if p.is_relative_to(root))
+    return only
+
+
+def locate(root: Path, given: str) -> Path:
+    """A path as typed: from the current folder, or else from the project folder."""
+    for path in (Path(os.path.abspath(given)), root / given):
+        if path.exists():
+            return path
+    raise UsageError(f"no such file: {given}")
+
+
+class UsageError(Exception):
+    """A mistake in the command itself: exit 2, as argparse does."""
+
+
 def cmd_validate(root: Path, args) -> int:
-    only = None
-    if args.paths:
-        only = {Path(os.path.abspath(p)).relative_to(root).as_posix() if Path(os.path.abspath(p)).is_relative_to(root)
-                else p for p in args.paths}
-    timeline, problems = validate_project(root, only=only)
+    timeline, problems = validate_project(root, only=report_only(root, args.paths))
     report(problems, args.format, len(timeline.events), root)
     return 1 if any(p.is_error for p in problems) else 0
 
@@ -163,7 +185,7 @@ def cmd_build(root: Path, args) -> int:
 
 def event_files(root: Path, paths: list[str]) -> list[Path]:
     if paths:
-        return [Path(p).resolve() for p in paths if p.endswith(".md")]
+        return [locate(root, p).resolve() for p in paths if p.endswith(".md")]
     from .load import find_event_files
     return find_event_files(root, root / "events")[0]
 
@@ -208,7 +230,10 @@ def cmd_import(root: Path, args) -> int:
                                    source_publisher=args.source_publisher, source_url=args.source_url,
                                    dry_run=args.dry_run)
     except (ValueError, OSError) as exc:
-        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print(f"error: {args.file}: nested too deeply to read", file=sys.stderr)
         return 1
     for path in result.written:
         print(f"{'would write' if args.dry_run else 'wrote'} {path}")
@@ -280,10 +305,22 @@ COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "n
 
 
 def main(argv: list[str] | None = None, fallback_root: Path | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a console that cannot show a character gets \u escapes, not a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = parser().parse_args(argv)
     root = Path(args.root).resolve() if args.root else find_root(fallback_root or Path.cwd())
     try:
+        if not root.is_dir():
+            raise UsageError(f"no such project folder: {root}")
         return COMMANDS[args.command](root, args)
+    except UsageError as exc:
+        print(f"{parser().prog}: error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 — a bug of ours: one line for the editor, not a traceback
+        print(f"error: {type(exc).__name__}: {exc} (this is a bug in the timeline tool: please report it "
+              "with the command you ran)", file=sys.stderr)
+        return 1

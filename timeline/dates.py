@@ -32,6 +32,8 @@ def parse_date(text: str) -> PartialDate | str:
     year = int(match["year"])
     if year == 0:
         return f"{text!r}: there is no year 0"
+    if year > 9998:  # the day after its end must still be a date (calendars end spans the day after)
+        return f"{text!r}: years go up to 9998"
     month = _int(match["month"])
     if month is not None and not 1 <= month <= 12:
         return f"{text!r}: month {month} does not exist (1 to 12)"

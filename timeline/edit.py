@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .load import read_text
+from .load import compose, read_text
 from .schema import EVENT_FIELDS, SOURCE_FIELDS
 
 EVENT_ORDER = [f.key for f in EVENT_FIELDS]
@@ -106,10 +106,13 @@ def format_event(raw: bytes) -> Formatted:
     except StopIteration:
         return Formatted(None, "front matter is never closed")
     front = lines[1:close]
+    _, problems = compose("", "\n".join(front), 2)  # the loader's own guards: depth, aliases, tags
+    if problems:
+        return Formatted(None, problems[0].message)
     try:
         before = _plain("\n".join(front))
-    except yaml.YAMLError as exc:
-        return Formatted(None, f"YAML cannot be read: {str(exc).splitlines()[0]}")
+    except Exception as exc:  # noqa: BLE001 — an impossible date raises ValueError: leave the file to validate
+        return Formatted(None, f"YAML cannot be read: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
     if not isinstance(before, dict):
         return Formatted(None, "front matter is not 'key: value' lines")
     head, blocks, tail = _blocks(front, 0)

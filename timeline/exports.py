@@ -238,7 +238,10 @@ def _moment(value: PartialDate) -> dt.datetime:
     if value.offset_minutes is None:
         return moment
     offset = dt.timezone(dt.timedelta(minutes=value.offset_minutes))
-    return moment.replace(tzinfo=offset).astimezone(dt.timezone.utc)
+    try:
+        return moment.replace(tzinfo=offset).astimezone(dt.timezone.utc)
+    except OverflowError:  # 1 January of year 1 east of UTC: no earlier instant to convert to
+        return moment
 
 
 def _ics_times(event: Event) -> tuple[dt.date, dt.date]:

@@ -315,6 +315,8 @@ class Found:
     rel: str  # relative to the project root, with forward slashes
     mtime_ns: int
     size: int
+    ctime_ns: int = 0  # with the inode, tells a file rewritten within the same mtime tick
+    inode: int = 0
 
 
 def scan_event_files(root: Path, events_dir: Path) -> tuple[list[Found], list[Diagnostic]]:
@@ -327,26 +329,36 @@ def scan_event_files(root: Path, events_dir: Path) -> tuple[list[Found], list[Di
     folders = [events_dir]
     while folders:
         folder = folders.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                rel = printable(entry.path[prefix:].replace(os.sep, "/"))
-                if entry.is_symlink():
-                    kind = "symlinked folders are not" if os.path.isdir(entry.path) else "symlinks are not"
-                    hint = "replace the link with a real folder" if kind.startswith("symlinked") \
-                        else "replace the link with the file itself"
-                    problems.append(error(rel, 1, f"{kind} allowed in events/", "symlink", hint))
-                elif entry.is_dir(follow_symlinks=False):
-                    folders.append(Path(entry.path))
-                elif entry.name.endswith(".md"):
-                    info = entry.stat(follow_symlinks=False)
-                    found.append(Found(Path(entry.path), rel, info.st_mtime_ns, info.st_size))
-                else:
-                    problems.append(warning(rel, 1, "not an event file (event files end in .md); ignored",
-                                            "not-markdown"))
+        try:
+            _scan_folder(folder, prefix, folders, found, problems)
+        except OSError as exc:  # unreadable, or changed while we looked
+            rel = printable(str(folder)[prefix:].replace(os.sep, "/")) or "events"
+            problems.append(error(rel, 1, f"cannot read: {exc.strerror or exc}", "unreadable"))
     found.sort(key=lambda f: f.rel)
     return found, problems
+
+
+def _scan_folder(folder: Path, prefix: int, folders: list[Path], found: list[Found],
+                 problems: list[Diagnostic]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = printable(entry.path[prefix:].replace(os.sep, "/"))
+            if entry.is_symlink():
+                kind = "symlinked folders are not" if os.path.isdir(entry.path) else "symlinks are not"
+                hint = "replace the link with a real folder" if kind.startswith("symlinked") \
+                    else "replace the link with the file itself"
+                problems.append(error(rel, 1, f"{kind} allowed in events/", "symlink", hint))
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append(Path(entry.path))
+            elif entry.name.endswith(".md"):
+                info = entry.stat(follow_symlinks=False)
+                found.append(Found(Path(entry.path), rel, info.st_mtime_ns, info.st_size, info.st_ctime_ns,
+                                   info.st_ino))
+            else:
+                problems.append(warning(rel, 1, "not an event file (event files end in .md); ignored",
+                                        "not-markdown"))
 
 
 def find_event_files(root: Path, events_dir: Path) -> tuple[list[Path], list[Diagnostic]]:

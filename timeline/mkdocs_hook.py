@@ -46,6 +46,9 @@ def site_settings(config) -> Site:
     """Map tiles come from mkdocs.yml (extra: timeline: tiles:); by default there are none,
     so the site makes no request to another host."""
     options = (config.extra or {}).get("timeline") or {}
+    tiles = str(options.get("tiles") or "")
+    if tiles and not tile_hosts(tiles):
+        raise PluginError(f"extra: timeline: tiles in mkdocs.yml must be an http(s) URL template, not {tiles!r}")
     try:
         page_size = max(1, int(options.get("page_size") or PAGE_SIZE))
     except (TypeError, ValueError):
@@ -99,7 +102,7 @@ def on_post_build(config) -> None:
     path = Path(config.site_dir) / "search" / "search_index.json"
     if path.exists():  # the theme indexed the hand-written pages; ours come from the data
         index = json.loads(path.read_text(encoding="utf-8"))
-        merged = merge_index(index, built.search_docs, built.markdown_pages)
+        merged, built.theme_docs = merge_index(index, built.search_docs, built.markdown_pages, built.theme_docs)
         path.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     built.commit()
 
@@ -126,7 +129,7 @@ def on_files(files: Files, config) -> Files:
             uri = f"{ASSET_URI}/{asset.relative_to(ASSETS).as_posix()}"
             files.append(File.generated(config, uri, abs_src_path=str(asset)))
     pages = plan_pages(timeline, intro, site)
-    built = Incremental.start(config.site_dir)
+    built = Incremental.start(config.site_dir, site_key(config))
     for uri, page in pages.items():
         if files.get_file_from_path(uri) is not None:
             raise PluginError(f"docs/{uri} has the same path as a generated page; rename or remove it")
@@ -177,18 +180,20 @@ class Incremental:
 
     _last: "Incremental | None" = None  # one per process: the folder `serve` rebuilds into
 
-    def __init__(self, site_dir: str, written: dict[str, str]):
+    def __init__(self, site_dir: str, key: str, written: dict[str, str], theme_docs: dict[str, list[dict]]):
         self.site_dir = site_dir
+        self.key = key  # the site's settings, templates and hand-written pages: all pages depend on them
         self.written = written  # uri → hash, as committed by the last successful build
         self.pending: dict[str, str] = {}
         self.search_docs: list[dict] = []
         self.markdown_pages: set[str] = set()
+        self.theme_docs = theme_docs  # the hand-written pages' search entries from the last build
 
     @classmethod
-    def start(cls, site_dir: str) -> "Incremental":
+    def start(cls, site_dir: str, key: str) -> "Incremental":
         last = cls._last
-        written = last.written if last is not None and last.site_dir == site_dir else {}
-        cls._last = cls(site_dir, written)
+        same = last is not None and last.site_dir == site_dir and last.key == key
+        cls._last = cls(site_dir, key, last.written if same else {}, last.theme_docs if same else {})
         return cls._last
 
     @classmethod
@@ -206,6 +211,21 @@ class Incremental:
 
     def abandon(self) -> None:
         self.written = {}
+
+
+def site_key(config) -> str:
+    """What every page depends on besides its own content: mkdocs.yml, the hand-written pages (their
+    titles are in every page's navigation) and the theme overrides. When it changes, `serve`
+    rewrites everything."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(Path(config.config_file_path).read_bytes())
+    folders = [Path(config.docs_dir)] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
+    for folder in folders:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                info = file.stat()
+                digest.update(f"{file}\0{info.st_mtime_ns}\0{info.st_size}\n".encode())
+    return digest.hexdigest()
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
@@ -226,8 +246,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Every page, generated or hand-written: a Content-Security-Policy and safe external links."""
-    return add_policy(add_external_rel(output), tile_hosts(site_settings(config).tiles))
+    """Every page, generated or hand-written: a Content-Security-Policy and safe external links.
+    Only the theme's inline scripts are allowed, never one inside the page's own content."""
+    return add_policy(add_external_rel(output), tile_hosts(site_settings(config).tiles), untrusted=page.content or "")
 
 
 def on_post_template(output: str, template_name: str, config) -> str:

@@ -47,7 +47,10 @@ _MARKDOWN = markdown.Markdown(extensions=BODY_EXTENSIONS, output_format="html") 
 @functools.lru_cache(maxsize=65536)  # pages, feed and TimelineJS export all show the same bodies
 def render_body(body: str) -> str:
     """Editor Markdown → sanitised HTML. Safe even if validation was skipped."""
-    rendered = _MARKDOWN.reset().convert(body)
+    try:
+        rendered = _MARKDOWN.reset().convert(body)
+    except RecursionError:  # validation refuses such nesting; if it was skipped, show the text as text
+        rendered = "".join(f"<p>{esc(part)}</p>" for part in body.split("\n\n") if part.strip())
     return nh3.clean(rendered, tags=BODY_TAGS, attributes=BODY_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                      link_rel="noopener noreferrer")
 

@@ -90,6 +90,8 @@ CODES = {
     # values
     "wrong-type": ("error", "A value has the wrong type: a number where text is expected, a single value where a list is."),
     "empty-value": ("error", "A required value is empty."),
+    "control-character": ("error", "A text contains an invisible control character (often from a \\x or \\u escape)."),
+    "body-too-deep": ("error", "The text below the front matter nests lists or quotes too deeply to be shown."),
     "bad-date": ("error", "A date that does not exist or is not in one of the accepted forms."),
     "end-before-start": ("error", "`end` is before `date`."),
     "bad-url": ("error", "A source url that is not an absolute http or https address."),

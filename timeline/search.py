@@ -67,15 +67,22 @@ def generated_docs(timeline: Timeline, site: Site, pages: dict[str, object]) -> 
     return docs
 
 
-def merge_index(index: dict, docs: list[dict], markdown_pages: set[str]) -> dict:
-    """The theme's index (hand-written pages, and the generated Markdown pages whose sections are
-    lists of events: those keep only their title) plus our entries."""
-    kept = []
+def merge_index(index: dict, docs: list[dict], markdown_pages: set[str],
+                previous: dict[str, list[dict]] | None = None) -> tuple[dict, dict[str, list[dict]]]:
+    """The theme's index (hand-written pages; the generated Markdown pages, whose sections are lists
+    of events, keep only their title) plus our entries. `previous`: the hand-written pages' entries
+    from the last build, for a `serve` rebuild in which the theme re-indexed only what it rebuilt.
+    Returns the index and the hand-written pages' entries to keep for next time."""
+    written: dict[str, list[dict]] = {}
+    listings: dict[str, dict] = {}
     for doc in index.get("docs", []):
         page, _, anchor = doc.get("location", "").partition("#")
         if page in markdown_pages:
             if not anchor:
-                kept.append({**doc, "text": ""})
+                listings[page] = {**doc, "text": ""}
         else:
-            kept.append(doc)
-    return {**index, "docs": kept + docs}
+            written.setdefault(page, []).append(doc)
+    if previous:
+        written = {**previous, **written}
+    kept = [doc for entries in written.values() for doc in entries]
+    return {**index, "docs": kept + list(listings.values()) + docs}, written

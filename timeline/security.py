@@ -37,6 +37,7 @@ def _hash_source(script: str) -> str:
 
 
 def policy(html: str, image_hosts: list[str] = ()) -> str:
+    """`html`: the page without its own content, so that only the theme's scripts are hashed."""
     """The page's policy: everything from the site itself; images also from the map's tile host."""
     scripts = " ".join(["'self'", *inline_script_hashes(html)])
     images = " ".join(["'self'", "data:", *sorted(set(image_hosts))])
@@ -50,12 +51,16 @@ def tile_hosts(tiles: str) -> list[str]:
     if not tiles:
         return []
     parts = urlsplit(tiles.replace("{s}", "*"))
-    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+    if parts.scheme not in ("http", "https") or not re.fullmatch(r"[A-Za-z0-9*.-]+(:[0-9]{1,5})?", parts.netloc):
+        return []  # anything else could smuggle directives (";") or markup ('"') into the policy
+    return [f"{parts.scheme}://{parts.netloc}"]
 
 
-def add_policy(html: str, image_hosts: list[str] = ()) -> str:
-    """Insert the CSP <meta> right after <meta charset>, before any script it must govern."""
-    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, image_hosts)}">'
+def add_policy(html: str, image_hosts: list[str] = (), untrusted: str = "") -> str:
+    """Insert the CSP <meta> right after <meta charset>, before any script it must govern. Inline
+    scripts inside `untrusted` (the page's own content) are not allowed to run."""
+    trusted = html.replace(untrusted, "", 1) if untrusted else html
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(trusted, image_hosts)}">'
     match = _CHARSET.search(html)
     if match is None:
         return html.replace("<head>", "<head>\n" + tag, 1)

@@ -5,9 +5,11 @@ of a pull request in one run. An event with any error is left out of the Timelin
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import gc
 import html
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -43,8 +45,17 @@ def describe(node: yaml.Node) -> str:
     return f"{names.get(tag_of(node), 'a value')} ({node.value!r})" if tag_of(node) != STR else f"text ({node.value!r})"
 
 
+# Control characters (typed as YAML escapes such as "\x01") have no place in a title or a name, and
+# the Atom feed (XML) cannot carry them at all.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
 def read_text(path: str, line: int, what: str, node: yaml.Node, problems: list[Diagnostic]) -> str | None:
     if isinstance(node, yaml.ScalarNode) and tag_of(node) == STR:
+        if found := _CONTROL.search(node.value):
+            problems.append(error(path, line, f"{what} contains the control character {load.describe_char(found[0])}",
+                                  "control-character", "remove it (it may come from a \\x or \\u escape)"))
+            return None
         if node.value.strip():
             return node.value.strip()
         problems.append(error(path, line, f"{what} is empty", "empty-value"))
@@ -145,9 +156,11 @@ def validate_places(root: Path, file: Path) -> tuple[dict[str, Place], list[Diag
     parents: list[tuple[str, str, int]] = []
     known = [f.key for f in PLACE_FIELDS]
     for place_id, entry in load.mapping_entries(path, node, 1, problems).items():
-        if not _SLUG.fullmatch(place_id):
-            problems.append(error(path, entry.line, f"place id {place_id!r} must be lowercase letters, digits and hyphens",
-                                  "bad-id", f"use {slugify(place_id) or 'a-slug'!r}"))
+        if not _SLUG.fullmatch(place_id) or place_id in RESERVED_IDS:
+            message = f"place id {place_id!r} " + ("is reserved" if place_id in RESERVED_IDS
+                                                   else "must be lowercase letters, digits and hyphens")
+            better = slugify(place_id + "-place") if place_id in RESERVED_IDS else slugify(place_id) or "a-slug"
+            problems.append(error(path, entry.line, message, "bad-id", f"use {better!r}"))
             continue
         if not isinstance(entry.node, yaml.MappingNode):
             problems.append(error(path, entry.line, f"place {place_id!r} must have indented fields (at least 'name:'), "
@@ -318,8 +331,26 @@ def _handlers(text: str):
             pos = close + 1
 
 
+MAX_BODY_DEPTH = 40  # nested lists or quotes; Python-Markdown recurses once per level
+
+
+def check_depth(path: str, body: str, first_line: int, problems: list[Diagnostic]) -> None:
+    """Refuse Markdown nested so deeply that rendering it would exhaust the stack."""
+    if "  " * MAX_BODY_DEPTH not in body and ">" * MAX_BODY_DEPTH not in body.replace(" ", ""):
+        return
+    for offset, line_text in enumerate(body.split("\n")):
+        indent = len(line_text.expandtabs(4)) - len(line_text.expandtabs(4).lstrip())
+        quotes = len(line_text) - len(line_text.lstrip("> "))
+        if indent >= 2 * MAX_BODY_DEPTH or line_text.replace(" ", "")[:MAX_BODY_DEPTH] == ">" * MAX_BODY_DEPTH \
+                or quotes >= 2 * MAX_BODY_DEPTH:
+            problems.append(error(path, first_line + offset, f"the text is nested more than {MAX_BODY_DEPTH} levels "
+                                  "deep (lists or quotes)", "body-too-deep", "flatten the list or quote"))
+            return
+
+
 def check_body(path: str, body: str, first_line: int, problems: list[Diagnostic]) -> None:
     """Reject raw HTML that could run script, however it is cased or entity-encoded."""
+    check_depth(path, body, first_line, problems)
     if "<" not in body and "&" not in body:
         low = body.lower()
         if "script" not in low and "data" not in low:
@@ -341,6 +372,24 @@ def check_body(path: str, body: str, first_line: int, problems: list[Diagnostic]
             reported.add(line)
             problems.append(error(path, line, f"raw HTML that can run script is not allowed: {found.group(0).split()[-1]!r}",
                                   "unsafe-html", "write plain Markdown"))
+
+
+def ends_before(start: PartialDate, end: PartialDate) -> bool:
+    """Whether `end` is before `start`. A coarser end may contain the start (2020-02-03 to 2020-02);
+    two times of day are compared as instants when both give their UTC offset."""
+    if end.last_day < start.first_day:
+        return True
+    if start.precision == end.precision == "minute":
+        a, b = _moment(start), _moment(end)
+        if (a.tzinfo is None) != (b.tzinfo is None):
+            a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
+        return b < a
+    return False
+
+
+def _moment(value: PartialDate) -> dt.datetime:
+    zone = None if value.offset_minutes is None else dt.timezone(dt.timedelta(minutes=value.offset_minutes))
+    return dt.datetime(value.year, value.month, value.day, value.hour, value.minute, value.second or 0, tzinfo=zone)
 
 
 def check_id(path: str, stem: str, problems: list[Diagnostic]) -> bool:
@@ -408,7 +457,7 @@ def read_sources(path: str, entry: Entry, problems: list[Diagnostic]) -> list[tu
     return result if ok else None
 
 
-def read_event(doc: Document, index: dict[str, str], places: dict[str, Place]) -> Event | None:
+def read_event(doc: Document, index: dict[str, str], places: dict[str, Place], places_ok: bool = True) -> Event | None:
     """Check one document on its own (cross-file checks come later). None if it has errors."""
     path, problems = doc.path, doc.problems
     stem = path.rsplit("/", 1)[-1][:-3]
@@ -433,12 +482,14 @@ def read_event(doc: Document, index: dict[str, str], places: dict[str, Place]) -
         start = read_date(path, e.line, "date", e.node, problems)
     if e := get("end"):
         end = read_date(path, e.line, "end", e.node, problems)
-        if start and end and end.last_day < start.first_day or (start and end and end.sort_key < start.sort_key):
+        if start and end and ends_before(start, end):
             problems.append(error(path, e.line, f"end {end.iso()} is before date {start.iso()}", "end-before-start"))
     place_ids: list[str] = []
     if e := get("place"):
         for spelling, line in read_texts(path, e.line, "place", e.node, problems) or []:
             place_id = index.get(fold(spelling))
+            if place_id is None and not places_ok:
+                continue  # places.yml itself is broken: its own errors say so, no need to blame every event
             if place_id is None:
                 near = suggest_places(spelling, places)
                 suggestion = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else \
@@ -470,7 +521,10 @@ def _read_slugs(path: str, entry: Entry | None, what: str, problems: list[Diagno
     values = read_texts(path, entry.line, entry.key, entry.node, problems) or []
     good, seen = [], set()
     for value, line in values:
-        if not _SLUG.fullmatch(value):
+        if value in RESERVED_IDS:
+            problems.append(error(path, line, f"{what} {value!r} is reserved (it names the list of all of them)",
+                                  "bad-slug", f"use another word than {value!r}"))
+        elif not _SLUG.fullmatch(value):
             better = slugify(value)
             problems.append(error(path, line, f"{what} {value!r} must be lowercase letters, digits and hyphens",
                                   "bad-slug", f"write {better!r}" if better else ""))
@@ -510,13 +564,13 @@ class Checked:
     problems: tuple[Diagnostic, ...]
 
 
-def check_file(found: load.Found, index: dict[str, str], places: dict[str, Place]) -> Checked:
+def check_file(found: load.Found, index: dict[str, str], places: dict[str, Place], places_ok: bool = True) -> Checked:
     try:
         data = found.path.read_bytes()
     except OSError as exc:
         return Checked(found.rel, None, (), (error(found.rel, 1, f"cannot read file: {exc.strerror}", "unreadable"),))
     doc = load.parse_event(found.rel, data)
-    event = read_event(doc, index, places)
+    event = read_event(doc, index, places, places_ok)
     return Checked(found.rel, event, tuple(_related_ids(doc.entries.get("related"))), tuple(doc.problems))
 
 
@@ -583,7 +637,7 @@ def validate_project(root: Path, only: set[str] | None = None) -> tuple[Timeline
     found, file_problems = load.scan_event_files(root, root / "events")
     gazetteer = _stamp(root / "places.yml")
     fingerprint = (str(root), gazetteer, _stamp(root / "periods.yml"),
-                   tuple((f.rel, f.mtime_ns, f.size) for f in found), tuple(file_problems))
+                   tuple((f.rel, f.mtime_ns, f.ctime_ns, f.inode, f.size) for f in found), tuple(file_problems))
     if _LAST and _LAST[0] == fingerprint:  # nothing changed since the last call (a build asks three times)
         timeline, problems = _LAST[1]
     else:
@@ -604,27 +658,28 @@ def clear_caches() -> None:
 
 
 def _validate(root: Path, found: list[load.Found], file_problems: list[Diagnostic],
-              gazetteer: tuple[int, int]) -> tuple[Timeline, list[Diagnostic]]:
+              gazetteer: tuple) -> tuple[Timeline, list[Diagnostic]]:
     places, problems = validate_places(root, root / "places.yml")
     periods, period_problems = validate_periods(root, root / "periods.yml")
     problems += period_problems + file_problems
     index = place_index(places)
+    places_ok = not any(p.is_error and p.path == "places.yml" for p in problems) or bool(places)
     checked: list[Checked] = []
     collecting = gc.isenabled()
     gc.disable()  # thousands of short-lived YAML nodes: the cyclic collector would rescan them over and over
     try:
         for file in found:
-            key = (str(root), file.mtime_ns, file.size, gazetteer)
+            key = (str(root), file.mtime_ns, file.ctime_ns, file.inode, file.size, gazetteer)
             cached = _CHECKED.get(str(file.path))
             if cached is None or cached[0] != key:
-                cached = (key, check_file(file, index, places))
+                cached = (key, check_file(file, index, places, places_ok))
                 _CHECKED[str(file.path)] = cached
             checked.append(cached[1])
     finally:
         if collecting:
             gc.enable()
     current = {str(f.path) for f in found}
-    for stale in [path for path in _CHECKED if path.startswith(str(root)) and path not in current]:
+    for stale in [path for path in _CHECKED if path.startswith(str(root) + os.sep) and path not in current]:
         del _CHECKED[stale]
     events = [c.event for c in checked if c.event is not None]
     for c in checked:
@@ -638,12 +693,12 @@ def _validate(root: Path, found: list[load.Found], file_problems: list[Diagnosti
     return Timeline(tuple(events), places, periods), sorted(set(problems), key=_order)
 
 
-def _stamp(file: Path) -> tuple[int, int]:
+def _stamp(file: Path) -> tuple[int, int, int, int]:
     try:
         info = file.stat()
     except OSError:
-        return (0, -1)
-    return (info.st_mtime_ns, info.st_size)
+        return (0, 0, 0, -1)
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_size)
 
 
 def _order(d: Diagnostic) -> tuple:
