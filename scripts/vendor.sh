@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Copy the front-end libraries the site ships from node_modules into timeline/assets/vendor/.
 # They are committed, so building the site needs no npm; run this after changing package.json.
-# tests/test_readers.py checks the copies match node_modules whenever node_modules is there.
+# tests/test_repo.py checks the copies match node_modules whenever node_modules is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund --ignore-scripts
