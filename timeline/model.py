@@ -115,7 +115,6 @@ class Diagnostic:
     severity: str  # "error" or "warning"
     message: str
     code: str = ""
-    col: int = 0
     hint: str = ""  # a suggested fix, shown to editors on a terminal
 
     @property

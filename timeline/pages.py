@@ -112,10 +112,6 @@ def publisher_slug(publisher: str) -> str:
     return "publisher-" + hashlib.sha1(publisher.encode()).hexdigest()[:8]
 
 
-def source_uri(publisher: str) -> str:
-    return f"sources/{publisher_slug(publisher)}.md"
-
-
 @dataclass(frozen=True)
 class HtmlPage:
     """A generated page written straight as HTML: MkDocs' Markdown pass would only re-parse it
