@@ -10,6 +10,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from .load import printable  # editor text on a terminal: no escape sequences, no bells
 from .model import Diagnostic
 from .validate import validate_project
 
@@ -57,15 +58,10 @@ def context(root: Path, problem: Diagnostic, cache: dict[str, list[str]]) -> str
     lines = cache[problem.path]
     out = []
     if 0 < problem.line <= len(lines) and lines[problem.line - 1].strip() and problem.code not in NO_EXCERPT:
-        out.append(f"  {problem.line:>4} | {printable(lines[problem.line - 1][:160])}")
+        out.append(f"  {problem.line:>4} | {printable(lines[problem.line - 1][:160].expandtabs(4))}")
     if problem.hint:
         out.append(f"       = fix: {printable(problem.hint)}")
     return "\n".join(out)
-
-
-def printable(text: str) -> str:
-    """Editor text shown on a terminal or CI log: no escape sequences, no bells."""
-    return "".join(c if c.isprintable() or c == "\t" else "\ufffd" for c in text)
 
 
 # Codes whose line 1 is not where the problem is (the file as a whole), so no excerpt.

@@ -13,7 +13,7 @@ from .dates import DATE_FORMS, parse_date
 from .edit import NewEvent, event_id, render_event
 from .load import find_event_files, parse_event, relative
 from .model import PartialDate, slugify
-from .validate import closest, fold, place_index, read_event, suggest_places, validate_places
+from .validate import closest, fold, place_index, read_event, suggest_places, validate_project
 
 REQUIRED = ("title", "date", "place", "source_title", "source_publisher")
 
@@ -23,24 +23,12 @@ class Answers:
 
     def __init__(self, root: Path):
         self.root = root
-        self.places, _ = validate_places(root, root / "places.yml")
+        timeline, _ = validate_project(root)  # what the editor may reuse: the valid events' tags, publishers
+        self.places = timeline.places
         self.index = place_index(self.places)
-        self.taken = {f.name[:-3] for f in find_event_files(root, root / "events")[0]}
-        self.tags: set[str] = set()
-        self.publishers: set[str] = set()
-        import yaml
-        for file in find_event_files(root, root / "events")[0]:
-            try:
-                doc = parse_event(relative(root, file), file.read_bytes())
-            except OSError:
-                continue
-            if "tags" in doc.entries and isinstance(doc.entries["tags"].node, yaml.SequenceNode):
-                self.tags |= {n.value for n in doc.entries["tags"].node.value if isinstance(n, yaml.ScalarNode)}
-            if "sources" in doc.entries and isinstance(doc.entries["sources"].node, yaml.SequenceNode):
-                for item in doc.entries["sources"].node.value:
-                    if isinstance(item, yaml.MappingNode):
-                        self.publishers |= {v.value for k, v in item.value
-                                            if k.value == "publisher" and isinstance(v, yaml.ScalarNode)}
+        self.taken = {f.name[:-3] for f in find_event_files(root, root / "events")[0]}  # invalid files too
+        self.tags = {tag for event in timeline.events for tag in event.tags}
+        self.publishers = {source.publisher for event in timeline.events for source in event.sources}
 
     # Each check returns an error message, or "" when the answer is fine.
     def check_date(self, text: str) -> str:
