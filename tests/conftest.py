@@ -123,18 +123,7 @@ def example_data(example_site) -> dict:
 def paged_site(tmp_path_factory) -> Path:
     """The example timeline as a large one is shown: page_size 8, so the timeline splits into years and
     months and the busiest places, tags and sources into years."""
-    import shutil
-    root = tmp_path_factory.mktemp("paged")
-    for name in ("events", "docs", "overrides"):
-        shutil.copytree(REPO / name, root / name)
-    for name in ("places.yml", "periods.yml"):
-        shutil.copy(REPO / name, root / name)
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("page_size: 500", "page_size: 8").replace("  - build_timeline.py",
-                                                                      f"  - {REPO / 'build_timeline.py'}")
-    assert "page_size: 8" in config
-    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
-    result = subprocess.run([sys.executable, str(REPO / "build_timeline.py"), "build", "-q"], cwd=root,
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
+    from golden import build, paged_project
+    root = paged_project(tmp_path_factory.mktemp("paged"))
+    build(root, root / "site")
     return root / "site"
