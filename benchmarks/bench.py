@@ -6,7 +6,7 @@
 
 For each size N it writes a synthetic project (benchmarks/synth.py) and measures:
 
-- validate: `timeline.validate.validate_project` in-process, against reading every event file
+- validate: `timeline.check.check_project` in-process, against reading every event file
   and composing its front matter with libyaml (the floor); and the CLI, interpreter start included;
 - build: `python build_timeline.py build` in a subprocess (wall time, peak memory), against a
   plain `mkdocs build` of the same N pages as Markdown with the same theme, plugins and extensions;
@@ -46,7 +46,7 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
 
-from timeline.validate import clear_caches, validate_project  # noqa: E402
+from timeline import check as core  # noqa: E402
 
 MB = 1024 * 1024
 KB = 1024
@@ -68,7 +68,7 @@ def median(values: list[float]) -> float:
 
 def check_project(root: Path, count: int) -> None:
     """The generated project must validate with no error, and every event must make it through."""
-    timeline, problems = validate_project(root)
+    timeline, problems = core.check_project(root)
     errors = [p for p in problems if p.is_error]
     if errors:
         shown = "\n".join(p.format() for p in errors[:20])
@@ -107,8 +107,7 @@ def time_validate(root: Path, count: int, runs: int) -> tuple[float, float]:
     """Median seconds of ours and of the floor, alternating, both with the files in the page cache."""
     ours, floor = [], []
     for _ in range(runs):
-        clear_caches()  # a cold validation, as a fresh `validate` run does: nothing parsed yet
-        ours.append(timed(validate_project, root))
+        ours.append(timed(core.check_project, root))  # no cache: a cold validation, as a fresh `validate` run does
         floor.append(timed(validate_floor, root))
     if validate_floor(root) != count:
         raise SystemExit(f"error: the validate floor did not find {count} event files in {root}")

@@ -9,9 +9,9 @@ import pytest
 from conftest import Project
 
 from timeline import exports
+from timeline.check import check_project as validate_project
 from timeline.importer import html_to_markdown, html_to_text, import_timelinejs
 from timeline.model import Source
-from timeline.validate import validate_project
 
 # ------------------------------------------------------------------ export → import
 

@@ -18,22 +18,22 @@ import tempfile
 from pathlib import Path
 
 import markdown
-import pytest
 from conftest import PLACES, event_text
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from timeline import load, pages, validate
+from timeline import check as core
+from timeline import load, pages
+from timeline.diagnostics import CODES
+from timeline.fields import EVENTS, RESERVED_IDS, SLUG_PATTERN, SOURCES
+from timeline.load import SourceFile
 from timeline.model import Timeline
-from timeline.schema import CODES, EVENT_FIELDS, RESERVED_IDS, SLUG_PATTERN, SOURCE_FIELDS
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOWER = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-_WORK = Path(tempfile.mkdtemp(prefix="properties-"))
-(_WORK / "places.yml").write_text(PLACES, encoding="utf-8")
-GAZETTEER, _ = validate.validate_places(_WORK, _WORK / "places.yml")
-INDEX = validate.place_index(GAZETTEER)
+GAZETTEER, _ = core.check_places(SourceFile("places.yml", PLACES.encode()))
+NAMES = core.gazetteer(GAZETTEER)
 
 
 def assert_contract(diagnostics, path: str | None = None) -> None:
@@ -48,7 +48,7 @@ def assert_contract(diagnostics, path: str | None = None) -> None:
 
 # ------------------------------------------------------------------ arbitrary front matter
 
-KEYS = sorted({f.key for f in EVENT_FIELDS} | {f.key for f in SOURCE_FIELDS} | {"name", "aliases", "lat", "lon"})
+KEYS = sorted({*EVENTS.keys(), *SOURCES.keys(), "name", "aliases", "lat", "lon"})
 ODD = ["yes", "no", "~", "null", "true", "0x1F", "0o17", ".nan", "-.inf", "1e3", "1_000", "12:30:00", "'", '"', ":",
        ": ", "- ", "-", "#", "# comment", "&a", "*a", "&a x", "!foo", "!!python/name:os.system", "!!binary",
        "!!set", "!!str", "!!int", "!<tag:x>", "|", ">", "|-", "{", "}", "[", "]", ",", "?", "? x", "\t", "%", "@",
@@ -106,11 +106,10 @@ endings = st.sampled_from(["\n", "\r\n", "\r"])
 
 
 def check_event_bytes(data: bytes) -> None:
-    doc = load.parse_event("events/e.md", data)
-    event = validate.read_event(doc, INDEX, GAZETTEER)
-    assert_contract(doc.problems, "events/e.md")
-    if event is None:
-        assert any(p.is_error for p in doc.problems), "no event and no error: the file would vanish silently"
+    result = core.check_event(SourceFile("events/e.md", data), NAMES)
+    assert_contract(result.problems, "events/e.md")
+    if result.event is None:
+        assert any(p.is_error for p in result.problems), "no event and no error: the file would vanish silently"
 
 
 @FAST
@@ -130,14 +129,12 @@ def test_any_bytes_after_the_fence_give_diagnostics_never_an_exception(data):
 @SLOWER
 @given(front_matters)
 def test_any_places_yml_gives_diagnostics_never_an_exception(text):
-    with tempfile.TemporaryDirectory() as root:
-        (Path(root) / "places.yml").write_text(text, encoding="utf-8", errors="surrogatepass")
-        places, problems = validate.validate_places(Path(root), Path(root) / "places.yml")
-        assert_contract(problems, "places.yml")
-        for place in places.values():
-            assert place.name.strip()
-            if place.has_coordinates:
-                assert -90 <= place.lat <= 90 and -180 <= place.lon <= 180
+    places, problems = core.check_places(SourceFile("places.yml", text.encode("utf-8", "surrogatepass")))
+    assert_contract(problems, "places.yml")
+    for place in places.values():
+        assert place.name.strip()
+        if place.has_coordinates:
+            assert -90 <= place.lat <= 90 and -180 <= place.lon <= 180
 
 
 # ------------------------------------------------------------------ arbitrary file names
@@ -168,7 +165,7 @@ def test_any_file_name_is_validated_and_a_non_slug_is_a_bad_id(stem):
             (root / "events" / f"{stem}.md").write_text(event_text(), encoding="utf-8")
         except OSError:
             assume(False)  # this file system does not allow that name
-        timeline, problems = validate.validate_project(root)
+        timeline, problems = core.check_project(root)
     assert_contract(problems)
     bad_ids = [p for p in problems if p.code == "bad-id"]
     if SLUG.fullmatch(stem) and stem not in RESERVED_IDS:
@@ -255,7 +252,7 @@ def test_every_accepted_event_renders_without_user_markup(title, place_name, ali
         (root / "events").mkdir()
         (root / "places.yml").write_text(places_yml, encoding="utf-8")
         (root / "events" / "e.md").write_text(event, encoding="utf-8")
-        timeline, problems = validate.validate_project(root)
+        timeline, problems = core.check_project(root)
     assert_contract(problems)
     if not timeline.events or any(p.is_error for p in problems):
         REFUSED.append(problems)
@@ -296,10 +293,3 @@ def test_render_body_never_yields_script_handlers_or_script_links(body):
         assert tag in pages.BODY_TAGS, tag
         assert not any(name.lower().startswith("on") for name in attrs), (tag, attrs)
         assert url_scheme(attrs.get("href") or "") in ("", "http", "https", "mailto"), (tag, attrs)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _cleanup():
-    yield
-    import shutil
-    shutil.rmtree(_WORK, ignore_errors=True)

@@ -148,11 +148,12 @@ def test_search_index_covers_events(example_site, example_data):
 
 
 def test_editing_guide_tables_come_from_the_schema(example_site):
-    from timeline.schema import CODES, EVENT_FIELDS
+    from timeline.diagnostics import CODES
+    from timeline.fields import EVENTS
     page = read_site(example_site)["editing/index.html"]
     text = " ".join(page.text)
     assert "<!-- timeline" not in (example_site / "editing" / "index.html").read_text(encoding="utf-8")
-    for field in EVENT_FIELDS:
+    for field in EVENTS.fields:
         assert field.doc.split("`")[0].strip() in text
     for code in CODES:
         assert code in text

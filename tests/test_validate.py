@@ -6,7 +6,7 @@ import os
 import pytest
 from conftest import PLACES, event_text
 
-from timeline.schema import CODES
+from timeline.diagnostics import CODES
 
 E = "events/e.md"
 GOOD = event_text()

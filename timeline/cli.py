@@ -10,9 +10,9 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from .check import check_project
+from .diagnostics import Diagnostic
 from .load import printable  # editor text on a terminal: no escape sequences, no bells
-from .model import Diagnostic
-from .validate import validate_project
 
 
 def find_root(fallback: Path) -> Path:
@@ -109,7 +109,10 @@ class UsageError(Exception):
 
 
 def cmd_validate(root: Path, args) -> int:
-    timeline, problems = validate_project(root, only=report_only(root, args.paths))
+    timeline, problems = check_project(root)
+    only = report_only(root, args.paths)
+    if only is not None:
+        problems = [p for p in problems if p.path in only]
     report(problems, args.format, len(timeline.events), root)
     return 1 if any(p.is_error for p in problems) else 0
 
@@ -142,7 +145,7 @@ def swap_in(new: Path, site: Path) -> None:
 
 
 def cmd_build(root: Path, args) -> int:
-    timeline, problems = validate_project(root)
+    timeline, problems = check_project(root)
     errors = [p for p in problems if p.is_error]
     if errors:
         report(problems, args.format, len(timeline.events), root)

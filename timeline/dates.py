@@ -1,8 +1,10 @@
-"""Parse the date forms editors write: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][±HH:MM|Z].
+"""The date grammar editors write, once: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][±HH:MM|Z].
 
-We parse the YAML scalar's *text*, not what YAML made of it: YAML 1.1 reads `2020`
-as an int, `2020-02` as a string and `2020-02-03` as a date, and rejects
-`2020-02-30` with an exception. Reading the text gives one rule for every form.
+`parse_date` reads a YAML scalar's *text*, not what YAML made of it: YAML 1.1 reads `2020` as an
+int, `2020-02` as a string and `2020-02-03` as a date, and rejects `2020-02-30` with an exception.
+Reading the text gives one rule for every form. `SCHEMA_PATTERN` is the same grammar as one regular
+expression for the JSON Schema (editors' tools): its number ranges are generated from the ranges
+below, so the two cannot drift apart. Only the calendar (30 February) is beyond a pattern.
 """
 from __future__ import annotations
 
@@ -13,14 +15,20 @@ from .model import MONTHS, PartialDate
 
 DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[±HH:MM]"
 
-_DATE = re.compile(  # [0-9], not \d: \d would also take Arabic-Indic and other digits
-    r"(?P<year>[0-9]{4})"
-    r"(?:-(?P<month>[0-9]{1,2})"
-    r"(?:-(?P<day>[0-9]{1,2})"
-    r"(?:[Tt ](?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?"
-    r"(?:\s*(?P<zulu>Z)|\s*(?P<sign>[+-])(?P<oh>[0-9]{2}):?(?P<om>[0-9]{2}))?"
-    r")?)?)?"
-)
+# Each part's digits and range. Years stop at 9998: a calendar export ends a span on the day after.
+YEARS = (1, 9998)
+MONTH_RANGE = (1, 12)
+DAY_RANGE = (1, 31)  # and then the month's own length, which only parse_date knows
+HOURS = (0, 23)
+MINUTES = (0, 59)
+MAX_OFFSET_MINUTES = 14 * 60  # UTC-14:00 to UTC+14:00
+
+# [0-9], not \d: \d would also take Arabic-Indic and other digits.
+_LOOSE = {"year": "[0-9]{4}", "month": "[0-9]{1,2}", "day": "[0-9]{1,2}", "hour": "[0-9]{1,2}",
+          "minute": "[0-9]{2}", "second": "[0-9]{2}"}
+_SHAPE = r"{year}(?:-{month}(?:-{day}(?:[Tt ]{hour}:{minute}(?::{second})?(?:\s*{zulu}|\s*{offset})?)?)?)?"
+_DATE = re.compile(_SHAPE.format(**{k: f"(?P<{k}>{v})" for k, v in _LOOSE.items()}, zulu="(?P<zulu>Z)",
+                                 offset=r"(?P<sign>[+-])(?P<oh>[0-9]{2}):?(?P<om>[0-9]{2})"))
 
 
 def parse_date(text: str) -> PartialDate | str:
@@ -30,12 +38,12 @@ def parse_date(text: str) -> PartialDate | str:
     if not match:
         return f"{text!r} is not a date; use {DATE_FORMS}"
     year = int(match["year"])
-    if year == 0:
+    if year < YEARS[0]:
         return f"{text!r}: there is no year 0"
-    if year > 9998:  # the day after its end must still be a date (calendars end spans the day after)
-        return f"{text!r}: years go up to 9998"
+    if year > YEARS[1]:
+        return f"{text!r}: years go up to {YEARS[1]}"
     month = _int(match["month"])
-    if month is not None and not 1 <= month <= 12:
+    if month is not None and not MONTH_RANGE[0] <= month <= MONTH_RANGE[1]:
         return f"{text!r}: month {month} does not exist (1 to 12)"
     day = _int(match["day"])
     if day is not None:
@@ -43,7 +51,8 @@ def parse_date(text: str) -> PartialDate | str:
         if not 1 <= day <= last:
             return f"{text!r}: {MONTHS[month]} {year} has {last} days"
     hour, minute, second = _int(match["hour"]), _int(match["minute"]), _int(match["second"])
-    if hour is not None and not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= (second or 0) <= 59):
+    if hour is not None and not (HOURS[0] <= hour <= HOURS[1] and MINUTES[0] <= (minute or 0) <= MINUTES[1]
+                                 and MINUTES[0] <= (second or 0) <= MINUTES[1]):
         clock = f"{match['hour']}:{match['minute']}" + (f":{match['second']}" if match["second"] else "")
         return f"{text!r}: {clock} is not a time of day (00:00 to 23:59)"
     offset = None
@@ -51,7 +60,7 @@ def parse_date(text: str) -> PartialDate | str:
         offset = 0
     elif match["sign"]:
         oh, om = int(match["oh"]), int(match["om"])
-        if om > 59 or oh * 60 + om > 14 * 60:
+        if om > MINUTES[1] or oh * 60 + om > MAX_OFFSET_MINUTES:
             return f"{text!r}: UTC offset {match['sign']}{match['oh']}:{match['om']} is out of range (-14:00 to +14:00)"
         offset = (oh * 60 + om) * (-1 if match["sign"] == "-" else 1)
     return PartialDate(year, month, day, hour, minute, second, offset)
@@ -59,3 +68,51 @@ def parse_date(text: str) -> PartialDate | str:
 
 def _int(text: str | None) -> int | None:
     return None if text is None else int(text)
+
+
+# ---------------------------------------------------------------- the same grammar as one pattern
+
+def number_pattern(low: int, high: int, widths: tuple[int, ...]) -> str:
+    """A regex matching exactly the numbers low..high written with any of `widths` digits,
+    zero-padded: number_pattern(1, 12, (1, 2)) matches 1, 01, 9, 12 but not 0, 00, 13."""
+    options = []
+    for width in widths:
+        top = min(high, 10 ** width - 1)
+        if low <= top:
+            options.append(_padded(f"{low:0{width}d}", f"{top:0{width}d}"))
+    return "(?:" + "|".join(options) + ")"
+
+
+def _padded(low: str, high: str) -> str:
+    """Strings of len(low) digits from low to high (both of that length)."""
+    if not low:
+        return ""
+    rest = len(low) - 1
+    if low[0] == high[0]:
+        return low[0] + _padded(low[1:], high[1:])
+    if low[1:] == "0" * rest and high[1:] == "9" * rest:
+        return _digit(int(low[0]), int(high[0])) + "[0-9]" * rest
+    parts = [low[0] + _padded(low[1:], "9" * rest)]
+    if int(low[0]) + 1 <= int(high[0]) - 1:
+        parts.append(_digit(int(low[0]) + 1, int(high[0]) - 1) + "[0-9]" * rest)
+    parts.append(high[0] + _padded("0" * rest, high[1:]))
+    return "(?:" + "|".join(parts) + ")"
+
+
+def _digit(low: int, high: int) -> str:
+    return str(low) if low == high else f"[{low}-{high}]"
+
+
+def _offset_pattern() -> str:
+    hours, minutes = divmod(MAX_OFFSET_MINUTES, 60)
+    below = number_pattern(0, hours - 1, (2,)) + ":?" + number_pattern(*MINUTES, (2,))
+    return f"[+-](?:{below}|{hours:02d}:?{number_pattern(0, minutes, (2,))})"
+
+
+# The pattern of a date written as text, for the JSON Schema. A YAML 1.2 tool reads `date: 2020`
+# as a number: fields.Date's schema gives the integer form the same year range.
+SCHEMA_PATTERN = r"^\s*" + _SHAPE.format(
+    year=number_pattern(*YEARS, (4,)), month=number_pattern(*MONTH_RANGE, (1, 2)),
+    day=number_pattern(*DAY_RANGE, (1, 2)), hour=number_pattern(*HOURS, (1, 2)),
+    minute=number_pattern(*MINUTES, (2,)), second=number_pattern(*MINUTES, (2,)),
+    zulu="Z", offset=_offset_pattern()) + r"\s*$"

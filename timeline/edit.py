@@ -13,11 +13,11 @@ from pathlib import Path
 
 import yaml
 
-from .load import compose, read_text
-from .schema import EVENT_FIELDS, SOURCE_FIELDS
+from .fields import EVENTS, SOURCES
+from .load import compose, decode
 
-EVENT_ORDER = [f.key for f in EVENT_FIELDS]
-SOURCE_ORDER = [f.key for f in SOURCE_FIELDS]
+EVENT_ORDER = EVENTS.keys()
+SOURCE_ORDER = SOURCES.keys()
 _KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:(\s|$)")
 _ITEM = re.compile(r"(\s*)-(\s+)(?=\S)")
 
@@ -95,7 +95,7 @@ def format_event(raw: bytes) -> Formatted:
     """Canonical form of an event file: UTF-8 without BOM, LF line ends, no trailing spaces, keys in
     the documented order (title, date, end, place, sources, tags, related, dispute, then any others;
     each source's title, publisher, url, published, claim), one newline at the end."""
-    text, problems = read_text("", raw)
+    text, problems = decode("", raw)
     if text is None:
         return Formatted(None, problems[0].message)
     lines = [line.rstrip() for line in text.split("\n")]

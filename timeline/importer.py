@@ -14,8 +14,6 @@ import csv
 import io
 import json
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,10 +21,12 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .check import CheckCache, check, check_places, gazetteer
 from .dates import parse_date
+from .fields import RESERVED_IDS, SLUG_PATTERN, URL_PATTERN
+from .load import SourceFile, load_project
 from .model import MONTHS, PartialDate, Place, human_range, slugify
-from .schema import RESERVED_IDS, SLUG_PATTERN
-from .validate import check_url, fold, place_index, suggest_places, validate_places, validate_project
+from .names import fold
 
 DEFAULT_PUBLISHER = "TimelineJS import"
 EXTENSION_KEY = "timeline_event"
@@ -507,8 +507,10 @@ class _Importer:
         self.root = root
         self.source = source
         self.folder = folder
-        self.places, _ = validate_places(root, root / "places.yml")
-        self.index = place_index(self.places)
+        self.inputs = load_project(root)
+        self.places, _ = check_places(self.inputs.places)
+        self.names = gazetteer(self.places)
+        self.cache = CheckCache()
         self.place = place
         self.source_options = (source_title, source_publisher, source_url)
         self.report: list[str] = []
@@ -530,15 +532,15 @@ class _Importer:
         """Front matter for the places, written as their names; None (and skipped) if one is unknown."""
         written: list[str] = []
         for spelling in spellings:
-            place_id = self.index.get(fold(spelling))
+            place_id = self.names.find(spelling)
             if place_id is None:
-                near = suggest_places(spelling, self.places)
+                near = self.names.suggest(spelling)
                 hint = f"did you mean {' or '.join(repr(n) for n in near)}?" if near else \
                     "add it to places.yml or give another --place"
                 self.skipped.append(f"{label}: unknown place {spelling!r}: {hint}")
                 return None
             place: Place = self.places[place_id]
-            written.append(place.name if self.index.get(fold(place.name)) == place_id else place_id)
+            written.append(place.name if self.names.find(place.name) == place_id else place_id)
         return written[0] if len(written) == 1 else _FlowList(written)
 
     def _default_source(self, title_text: str) -> tuple[dict, bool]:
@@ -693,37 +695,24 @@ class _Importer:
     # -- checking with the real validator
 
     def check(self, plans: list[_Plan]) -> list[_Plan]:
-        """Write the planned files into a copy of the project and validate it; drop the files with errors
+        """Check the planned files with the project's own, as `validate` would; drop the files with errors
         (and again, since an event may name a dropped one as related) until every remaining file passes."""
-        with tempfile.TemporaryDirectory(prefix="timeline-import-") as temp:
-            copy = Path(temp)
-            for name in ("places.yml", "periods.yml"):
-                if (self.root / name).is_file():
-                    shutil.copyfile(self.root / name, copy / name)
-            if (self.root / "events").is_dir():
-                shutil.copytree(self.root / "events", copy / "events", symlinks=True,
-                                ignore=shutil.ignore_patterns(".*"))
-            (copy / "events").mkdir(exist_ok=True)
-            for plan in plans:
-                target = copy / plan.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(event_file_text(plan.fields, plan.body), encoding="utf-8")
-            remaining = list(plans)
-            while True:
-                _, problems = validate_project(copy)
-                by_path: dict[str, list] = {}
-                for problem in problems:
-                    by_path.setdefault(problem.path, []).append(problem)
-                bad = [p for p in remaining if any(d.is_error for d in by_path.get(p.path, []))]
-                if not bad:
-                    break
-                for plan in bad:
-                    errors = "; ".join(d.format() for d in by_path[plan.path] if d.is_error)
-                    self.skipped.append(f"{plan.label}: would not pass validation: {errors}")
-                    (copy / plan.path).unlink()
-                    remaining.remove(plan)
-            for plan in remaining:
-                plan.notes += [f"{plan.label}: {d.format()}" for d in by_path.get(plan.path, []) if not d.is_error]
+        remaining = list(plans)
+        while True:
+            planned = [SourceFile(p.path, event_file_text(p.fields, p.body).encode("utf-8")) for p in remaining]
+            _, problems = check(self.inputs.with_events(planned), self.cache)
+            by_path: dict[str, list] = {}
+            for problem in problems:
+                by_path.setdefault(problem.path, []).append(problem)
+            bad = [p for p in remaining if any(d.is_error for d in by_path.get(p.path, []))]
+            if not bad:
+                break
+            for plan in bad:
+                errors = "; ".join(d.format() for d in by_path[plan.path] if d.is_error)
+                self.skipped.append(f"{plan.label}: would not pass validation: {errors}")
+                remaining.remove(plan)
+        for plan in remaining:
+            plan.notes += [f"{plan.label}: {d.format()}" for d in by_path.get(plan.path, []) if not d.is_error]
         return remaining
 
 
@@ -744,8 +733,8 @@ def import_timelinejs(root: Path, source: Path, *, place: str | None = None, sou
     Raises ValueError, with a message for the editor, when the input cannot be read as either."""
     root = Path(root)
     folder = _check_folder(root, folder)
-    if source_url is not None and check_url("--source-url", 0, source_url, (problems := [])) is None:
-        raise ValueError(problems[0].message)
+    if source_url is not None and not re.fullmatch(URL_PATTERN, source_url):
+        raise ValueError(f"url {source_url!r} is not an absolute http(s) address")
     for name, value in (("source title", source_title), ("source publisher", source_publisher)):
         if value is not None and not value.strip():
             raise ValueError(f"the {name} is empty")

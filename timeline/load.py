@@ -14,8 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .model import Diagnostic
-from .schema import CODES
+from .diagnostics import Diagnostic, error, warning
 
 MAX_FILE_BYTES = 1_000_000  # an event is a page of text; anything larger is a mistake or an attack
 MAX_NESTING = 32  # event front matter is at most three levels deep; libyaml crashes on ~100,000
@@ -52,7 +51,7 @@ def tag_of(node: yaml.Node) -> str:
     """The node's YAML tag, resolving a plain scalar the way YAML 1.1 would (once, then kept)."""
     if node.tag == PLAIN:
         value = node.value
-        if value.replace("-", "_").isidentifier() and value.lower() not in _NOT_TEXT_WORDS:
+        if value[:1].isalpha() and value.replace("-", "_").isidentifier() and value.lower() not in _NOT_TEXT_WORDS:
             node.tag = "tag:yaml.org,2002:str"  # a word: the usual key, and never anything but text
         else:
             node.tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
@@ -80,17 +79,7 @@ class Document:
     ok: bool = False  # the front matter was read as a mapping
 
 
-def error(path: str, line: int, message: str, code: str, hint: str = "") -> Diagnostic:
-    assert code in CODES, f"undocumented diagnostic code {code!r}"
-    return Diagnostic(path, line, "error", message, code, hint=hint)
-
-
-def warning(path: str, line: int, message: str, code: str, hint: str = "") -> Diagnostic:
-    assert code in CODES, f"undocumented diagnostic code {code!r}"
-    return Diagnostic(path, line, "warning", message, code, hint=hint)
-
-
-def read_text(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
+def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
     """Decode a file as UTF-8 (a BOM is fine), with CRLF and CR turned into LF."""
     if len(data) > MAX_FILE_BYTES:
         return None, [error(path, 1, f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}", "file-too-large",
@@ -238,21 +227,10 @@ def mapping_entries(path: str, node: yaml.MappingNode, first_line: int,
     return entries
 
 
-def load_event(root: Path, file: Path) -> Document:
-    """Read one event file. Never raises for anything in the file."""
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        doc = Document(relative(root, file))
-        doc.problems.append(error(doc.path, 1, f"cannot read file: {exc.strerror}", "unreadable"))
-        return doc
-    return parse_event(relative(root, file), data)
-
-
 def parse_event(path: str, data: bytes) -> Document:
     """An event file's bytes → Document; `path` only names it in messages."""
     doc = Document(path)
-    text, problems = read_text(doc.path, data)
+    text, problems = decode(doc.path, data)
     doc.problems.extend(problems)
     if text is None:
         return doc
@@ -277,14 +255,9 @@ def parse_event(path: str, data: bytes) -> Document:
     return doc
 
 
-def load_yaml_file(root: Path, file: Path) -> tuple[yaml.Node | None, list[Diagnostic]]:
-    """Read a whole YAML file (places.yml, periods.yml) into a node tree."""
-    path = relative(root, file)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        return None, [error(path, 1, f"cannot read file: {exc.strerror}", "unreadable")]
-    text, problems = read_text(path, data)
+def parse_yaml(path: str, data: bytes) -> tuple[yaml.Node | None, list[Diagnostic]]:
+    """A whole YAML file (places.yml, periods.yml) → its node tree."""
+    text, problems = decode(path, data)
     if text is None:
         return None, problems
     return compose(path, text, 1)
@@ -308,20 +281,60 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
-class Found:
-    """An event file as the folder scan saw it; (mtime_ns, size) tell whether it changed."""
+class SourceFile:
+    """A file the timeline is made of: its name in messages and its bytes."""
 
-    path: Path
-    rel: str  # relative to the project root, with forward slashes
-    mtime_ns: int
-    size: int
-    ctime_ns: int = 0  # with the inode, tells a file rewritten within the same mtime tick
-    inode: int = 0
+    path: str  # relative to the project root, with forward slashes
+    data: bytes
 
 
-def scan_event_files(root: Path, events_dir: Path) -> tuple[list[Found], list[Diagnostic]]:
-    """Every *.md under events/, in a fixed order, refusing symlinks (they could point anywhere)."""
-    found: list[Found] = []
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a timeline is made of, read from a project folder by load_project, or put
+    together in memory (`new` and `import` check planned files this way before writing them)."""
+
+    events: tuple[SourceFile, ...]
+    places: SourceFile | None = None
+    periods: SourceFile | None = None
+    problems: tuple[Diagnostic, ...] = ()  # what reading the folder found (links, unreadable files)
+
+    def with_events(self, extra: list[SourceFile]) -> Inputs:
+        return Inputs(tuple(sorted((*self.events, *extra), key=lambda f: f.path)), self.places, self.periods,
+                      self.problems)
+
+
+def load_project(root: Path) -> Inputs:
+    """Read every event file, places.yml and periods.yml of a project, in a fixed order."""
+    found, problems = scan_event_files(root, root / "events")
+    events = []
+    for file, rel in found:
+        data = _read(rel, file, problems)
+        if data is not None:
+            events.append(SourceFile(rel, data))
+    places, periods = (_optional(root, name, problems) for name in ("places.yml", "periods.yml"))
+    return Inputs(tuple(events), places, periods, tuple(problems))
+
+
+def _optional(root: Path, name: str, problems: list[Diagnostic]) -> SourceFile | None:
+    file = root / name
+    if not file.exists():
+        return None
+    data = _read(name, file, problems)
+    return None if data is None else SourceFile(name, data)
+
+
+def _read(rel: str, file: Path, problems: list[Diagnostic]) -> bytes | None:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        problems.append(error(rel, 1, f"cannot read file: {exc.strerror}", "unreadable"))
+        return None
+
+
+def scan_event_files(root: Path, events_dir: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """Every *.md under events/ as (path, name relative to the root), in a fixed order, refusing
+    symlinks (they could point anywhere)."""
+    found: list[tuple[Path, str]] = []
     problems: list[Diagnostic] = []
     if not events_dir.is_dir():
         return found, problems
@@ -334,11 +347,11 @@ def scan_event_files(root: Path, events_dir: Path) -> tuple[list[Found], list[Di
         except OSError as exc:  # unreadable, or changed while we looked
             rel = printable(str(folder)[prefix:].replace(os.sep, "/")) or "events"
             problems.append(error(rel, 1, f"cannot read: {exc.strerror or exc}", "unreadable"))
-    found.sort(key=lambda f: f.rel)
+    found.sort(key=lambda f: f[1])
     return found, problems
 
 
-def _scan_folder(folder: Path, prefix: int, folders: list[Path], found: list[Found],
+def _scan_folder(folder: Path, prefix: int, folders: list[Path], found: list[tuple[Path, str]],
                  problems: list[Diagnostic]) -> None:
     with os.scandir(folder) as entries:
         for entry in entries:
@@ -353,9 +366,7 @@ def _scan_folder(folder: Path, prefix: int, folders: list[Path], found: list[Fou
             elif entry.is_dir(follow_symlinks=False):
                 folders.append(Path(entry.path))
             elif entry.name.endswith(".md"):
-                info = entry.stat(follow_symlinks=False)
-                found.append(Found(Path(entry.path), rel, info.st_mtime_ns, info.st_size, info.st_ctime_ns,
-                                   info.st_ino))
+                found.append((Path(entry.path), rel))
             else:
                 problems.append(warning(rel, 1, "not an event file (event files end in .md); ignored",
                                         "not-markdown"))
@@ -363,7 +374,7 @@ def _scan_folder(folder: Path, prefix: int, folders: list[Path], found: list[Fou
 
 def find_event_files(root: Path, events_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
     files, problems = scan_event_files(root, events_dir)
-    return [f.path for f in files], problems
+    return [path for path, _ in files], problems
 
 
 def describe_char(char: str) -> str:

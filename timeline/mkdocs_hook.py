@@ -17,12 +17,13 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import benchreport
+from .check import check_project
 from .exports import plan_exports
+from .guide import fill
 from .pages import PAGE_SIZE, HtmlPage, Site, plan_pages
-from .schema import codes_markdown, fields_markdown, json_schema_files
+from .schema import json_schema_files
 from .search import generated_docs, merge_index
 from .security import add_external_rel, add_policy, tile_hosts
-from .validate import validate_project
 
 log = get_plugin_logger("build_timeline")
 
@@ -63,7 +64,7 @@ def project_root(config) -> Path:
 
 
 def _validated(config):
-    timeline, problems = validate_project(project_root(config))
+    timeline, problems = check_project(project_root(config))
     errors = [p for p in problems if p.is_error]
     return timeline, problems, errors
 
@@ -236,8 +237,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if planned is not None:
         page.meta.update(planned.meta())
         return markdown
-    markdown = (markdown.replace("<!-- timeline:fields -->", fields_markdown())
-                .replace("<!-- timeline:codes -->", codes_markdown()))
+    markdown = fill(markdown)
     if benchreport.MARKER in markdown:
         results = project_root(config) / "benchmarks" / "results.json"
         data = json.loads(results.read_text(encoding="utf-8")) if results.exists() else None

@@ -61,6 +61,13 @@ class PartialDate:
         time = (self.hour or 0, self.minute or 0, self.second or 0)
         return (self.first_day, PRECISIONS.index(self.precision), time)
 
+    def moment(self) -> dt.datetime:
+        """A minute-precision date as a datetime: aware when its UTC offset is given, else naive
+        (the local time of the place)."""
+        zone = None if self.offset_minutes is None else dt.timezone(dt.timedelta(minutes=self.offset_minutes))
+        return dt.datetime(self.year, self.month or 1, self.day or 1, self.hour or 0, self.minute or 0,
+                           self.second or 0, tzinfo=zone)
+
     def iso(self) -> str:
         """The canonical text form, as an editor writes it: 2017, 2019-12, 2020-02-03, 2020-02-03T10:00+03:00."""
         text = f"{self.year:04d}"
@@ -104,26 +111,6 @@ def human_range(start: PartialDate, end: PartialDate | None) -> str:
     if plain_days and start.year == end.year:
         return f"{start.day} {MONTHS[start.month]} – {end.human()}"
     return f"{start.human()} – {end.human()}"
-
-
-@dataclass(frozen=True, order=True)
-class Diagnostic:
-    """One problem in one file. Sorting orders them by file, then line."""
-
-    path: str
-    line: int
-    severity: str  # "error" or "warning"
-    message: str
-    code: str = ""
-    hint: str = ""  # a suggested fix, shown to editors on a terminal
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == "error"
-
-    def format(self) -> str:
-        text = f"{self.path}:{self.line}: {self.severity}: {self.message}"
-        return f"{text} [{self.code}]" if self.code else text
 
 
 @dataclass(frozen=True)
@@ -204,6 +191,10 @@ class Timeline:
 
     def by_id(self) -> dict[str, Event]:
         return {event.id: event for event in self.events}
+
+    def latest_day(self) -> dt.date | None:
+        """The last day any event reaches: what the build dates its output by."""
+        return max(((e.end or e.start).last_day for e in self.events), default=None)
 
 
 def slugify(text: str) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .check import check, check_event, gazetteer
 from .dates import DATE_FORMS, parse_date
 from .edit import NewEvent, event_id, render_event
-from .load import find_event_files, parse_event, relative
+from .load import SourceFile, find_event_files, load_project, relative
 from .model import PartialDate, slugify
-from .validate import closest, fold, place_index, read_event, suggest_places, validate_project
+from .names import closest
 
 REQUIRED = ("title", "date", "place", "source_title", "source_publisher")
 
@@ -23,9 +24,9 @@ class Answers:
 
     def __init__(self, root: Path):
         self.root = root
-        timeline, _ = validate_project(root)  # what the editor may reuse: the valid events' tags, publishers
+        timeline, _ = check(load_project(root))  # what the editor may reuse: the valid events' tags, publishers
         self.places = timeline.places
-        self.index = place_index(self.places)
+        self.names = gazetteer(self.places)
         self.taken = {f.name[:-3] for f in find_event_files(root, root / "events")[0]}  # invalid files too
         self.tags = {tag for event in timeline.events for tag in event.tags}
         self.publishers = {source.publisher for event in timeline.events for source in event.sources}
@@ -36,9 +37,9 @@ class Answers:
         return "" if isinstance(result, PartialDate) else result
 
     def check_place(self, text: str) -> str:
-        if fold(text) in self.index:
+        if self.names.find(text) is not None:
             return ""
-        near = suggest_places(text, self.places)
+        near = self.names.suggest(text)
         return f"unknown place {text!r}" + (f"; did you mean {' or '.join(map(repr, near))}?" if near else
                                             "; add it to places.yml first")
 
@@ -138,9 +139,9 @@ def create_event(root: Path, args) -> int:
                      given["source_publisher"], given.get("source_url") or "", tuple(given.get("tag") or ()),
                      parse_date(given["end"]).iso() if given.get("end") else "")
     text = render_event(event)
-    doc = parse_event(relative(root, target), text.encode("utf-8"))
-    if read_event(doc, answers.index, answers.places) is None:
-        for problem in sorted(doc.problems):
+    result = check_event(SourceFile(relative(root, target), text.encode("utf-8")), answers.names)
+    if result.event is None:
+        for problem in sorted(result.problems):
             print(problem.format(), file=sys.stderr)
         print("nothing was written", file=sys.stderr)
         return 1

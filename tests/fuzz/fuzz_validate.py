@@ -4,7 +4,7 @@
     .venv/bin/python tests/fuzz/fuzz_validate.py -max_total_time=60 CORPUS_COPY   # libFuzzer flags
     .venv/bin/python tests/fuzz/fuzz_validate.py CRASH_FILE                        # replay one input
 
-The validator promises never to raise for anything in a file (load.load_event, validate_places,
+The validator promises never to raise for anything in a file (check.check_event, check_places,
 validate_periods): every problem is a diagnostic with a line of its own. So here *any* exception is a
 crash, and so is a diagnostic that breaks the contract of `PATH:LINE: error: MESSAGE [code]`:
 a line below 1, a code not in schema.CODES, a line break inside the message.
@@ -16,12 +16,8 @@ Run it on a copy of tests/fuzz/corpus/: the run adds the inputs it finds interes
 """
 from __future__ import annotations
 
-import atexit
-import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,11 +31,13 @@ except ImportError:  # not on this platform: see fallback_fuzz below
 
 if atheris is not None:
     with atheris.instrument_imports(include=["timeline"]):
-        from timeline import load, validate
-        from timeline.schema import CODES
+        from timeline import check as core
+        from timeline.diagnostics import CODES
+        from timeline.load import SourceFile
 else:
-    from timeline import load, validate
-    from timeline.schema import CODES
+    from timeline import check as core
+    from timeline.diagnostics import CODES
+    from timeline.load import SourceFile
 
 # A small fixed gazetteer, as tests/conftest.py's project has.
 PLACES_YML = """\
@@ -53,11 +51,8 @@ idlib:
   lat: 35.9306
   lon: 36.6339
 """
-WORK = Path(tempfile.mkdtemp(prefix="fuzz-validate-", dir=os.environ.get("FUZZ_WORKDIR")))
-atexit.register(shutil.rmtree, WORK, True)  # not run when libFuzzer exits: hence FUZZ_WORKDIR
-(WORK / "gazetteer.yml").write_text(PLACES_YML, encoding="utf-8")
-PLACES, _ = validate.validate_places(WORK, WORK / "gazetteer.yml")
-INDEX = validate.place_index(PLACES)
+PLACES, _ = core.check_places(SourceFile("places.yml", PLACES_YML.encode()))
+NAMES = core.gazetteer(PLACES)
 assert set(PLACES) == {"saraqeb", "idlib"}
 
 
@@ -71,19 +66,16 @@ def check(diagnostics) -> None:
 
 def TestOneInput(data: bytes) -> None:  # noqa: N802 (atheris' name)
     # an event file, as validate reads it
-    doc = load.parse_event("events/e.md", data)
-    event = validate.read_event(doc, INDEX, PLACES)
-    check(doc.problems)
-    if event is not None:  # (validate_project still drops it if the file had an error, e.g. a duplicate key)
-        assert event.places and event.sources and event.title.strip()
-    elif not any(p.is_error for p in doc.problems):
+    result = core.check_event(SourceFile("events/e.md", data), NAMES)
+    check(result.problems)
+    if result.event is not None:
+        assert result.event.places and result.event.sources and result.event.title.strip()
+    elif not any(p.is_error for p in result.problems):
         raise AssertionError("no event and no error: the file would vanish from the site without a word")
     # the same bytes as places.yml and as periods.yml
-    (WORK / "places.yml").write_bytes(data)
-    places, problems = validate.validate_places(WORK, WORK / "places.yml")
+    _, problems = core.check_places(SourceFile("places.yml", data))
     check(problems)
-    (WORK / "periods.yml").write_bytes(data)
-    _, problems = validate.validate_periods(WORK, WORK / "periods.yml")
+    _, problems = core.check_periods(SourceFile("periods.yml", data))
     check(problems)
 
 

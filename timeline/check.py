@@ -1,0 +1,348 @@
+"""Turn the project's files into a Timeline and diagnostics, reporting every problem at once.
+
+Pure: `check(inputs)` takes the files' bytes (load.load_project reads them) and returns plain
+data. Each file is read through the field tables (fields.py); the checks across files (unique
+ids, related events, publisher spellings) come after. An event with any error is left out of
+the Timeline. Whoever checks repeatedly (serve, a warm validate) passes a CheckCache it keeps.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import yaml
+
+from . import load
+from .body import check_body
+from .diagnostics import Diagnostic, error, sorted_unique, warning
+from .fields import EVENTS, PERIODS, PLACES, RESERVED_IDS, SLUG, STR, Reading, describe, read_table
+from .load import Entry, Inputs, SourceFile, describe_char, mapping_entries, tag_of
+from .model import Event, PartialDate, Period, Place, Source, Timeline, slugify
+from .names import Names, closest, fold
+
+# ---------------------------------------------------------------- places.yml
+
+
+def check_places(file: SourceFile | None) -> tuple[dict[str, Place], list[Diagnostic]]:
+    if file is None:
+        return {}, []
+    path = file.path
+    node, problems = load.parse_yaml(path, file.data)
+    if node is None or problems:
+        return {}, problems
+    if not isinstance(node, yaml.MappingNode):
+        return {}, [error(path, 1 + node.start_mark.line,
+                          "places.yml must map place ids to their fields ('saraqeb:' then indented 'name: Saraqeb')",
+                          "places-not-mapping")]
+    r = Reading(path, problems, base=1)
+    places: dict[str, Place] = {}
+    names: dict[str, tuple[str, int]] = {}  # folded name or alias → (place id, line)
+    parents: list[tuple[str, str, int]] = []
+    for place_id, entry in mapping_entries(path, node, 1, problems).items():
+        if not SLUG.fullmatch(place_id) or place_id in RESERVED_IDS:
+            message = f"place id {place_id!r} " + ("is reserved" if place_id in RESERVED_IDS
+                                                   else "must be lowercase letters, digits and hyphens")
+            better = slugify(place_id + "-place") if place_id in RESERVED_IDS else slugify(place_id) or "a-slug"
+            r.error(entry.line, message, "bad-id", f"use {better!r}")
+            continue
+        if not isinstance(entry.node, yaml.MappingNode):
+            r.error(entry.line, f"place {place_id!r} must have indented fields (at least 'name:'), "
+                    f"not {describe(entry.node)}", "wrong-type")
+            continue
+        fields = mapping_entries(path, entry.node, 1, problems)
+        values = read_table(PLACES, r, fields, entry.line, ident=place_id)
+        if ("lat" in fields) != ("lon" in fields):
+            r.error(entry.line, f"place {place_id!r} needs both lat and lon, or neither", "bad-coordinate")
+        if values.get("parent"):
+            parents.append((place_id, values["parent"], fields["parent"].line))
+        if values.get("name") is None:
+            continue
+        aliases = tuple(a for a, _ in values.get("aliases") or [])
+        for spelling in [place_id, values["name"], *aliases]:
+            owner = names.get(fold(spelling))
+            if owner and owner[0] != place_id:
+                r.error(entry.line, f"{spelling!r} names both {owner[0]!r} (line {owner[1]}) and {place_id!r}: "
+                        "a name or alias must point to one place", "duplicate-alias")
+            else:
+                names.setdefault(fold(spelling), (place_id, entry.line))
+        places[place_id] = Place(place_id, values["name"], aliases, values.get("lat"), values.get("lon"),
+                                 values.get("kind"), values.get("country"), values.get("parent"),
+                                 values.get("description"))
+    for place_id, parent, line in parents:
+        if parent not in places:
+            r.error(line, f"parent {parent!r} of {place_id!r} is not a place id in places.yml", "unknown-place")
+    return places, problems
+
+
+def gazetteer(places: dict[str, Place]) -> Names:
+    return Names.of((p.id, p.name, p.aliases) for p in places.values())
+
+
+# ---------------------------------------------------------------- periods.yml
+
+def check_periods(file: SourceFile | None) -> tuple[tuple[Period, ...], list[Diagnostic]]:
+    """periods.yml: a list of periods each with an `id`, or a mapping from id to the other fields."""
+    if file is None:
+        return (), []
+    path = file.path
+    node, problems = load.parse_yaml(path, file.data)
+    if node is None or problems:
+        return (), problems
+    items: list[tuple[str | None, int, yaml.Node]] = []  # (id from the mapping key, line, fields node)
+    if isinstance(node, yaml.SequenceNode):
+        items = [(None, 1 + item.start_mark.line, item) for item in node.value]
+    elif isinstance(node, yaml.MappingNode):
+        items = [(key, entry.line, entry.node) for key, entry in mapping_entries(path, node, 1, problems).items()]
+    else:
+        return (), [error(path, 1 + node.start_mark.line, "periods.yml must be a list of periods, each with "
+                          "'- id:', 'title:', 'start:' and optionally 'end:'", "periods-bad-shape")]
+    keyed = ("id",) if items and items[0][0] is not None else ()
+    needed = " and ".join(f"'{f.key}:'" for f in PERIODS.fields if f.required and f.key != "id")
+    r = Reading(path, problems, base=1)
+    periods: list[Period] = []
+    first_line: dict[str, int] = {}
+    for key_id, line, item in items:
+        if not isinstance(item, yaml.MappingNode):
+            r.error(line, f"each period needs {needed} lines, not {describe(item)}", "wrong-type")
+            continue
+        before = len(problems)
+        fields = mapping_entries(path, item, 1, problems)
+        values = read_table(PERIODS, r, fields, line, without=keyed)
+        period_id = key_id or values.get("id")
+        if period_id and not SLUG.fullmatch(period_id):
+            r.error(line, f"period id {period_id!r} must be lowercase letters, digits and hyphens", "bad-id",
+                    f"use {slugify(period_id) or 'a-slug'!r}")
+        elif period_id in first_line:
+            r.error(line, f"duplicate period id {period_id!r} (first on line {first_line[period_id]})", "duplicate-id")
+        elif period_id:
+            first_line[period_id] = line
+        start, end = values.get("start"), values.get("end")
+        if start and end and end.last_day < start.first_day:
+            r.error(fields["end"].line, f"end {end.iso()} is before start {start.iso()}", "end-before-start")
+        if len(problems) == before:
+            periods.append(Period(period_id, values["title"], start, end, values.get("description")))
+    periods.sort(key=lambda p: (p.start.sort_key, p.id))
+    return tuple(periods), problems
+
+
+# ---------------------------------------------------------------- one event file
+
+def ends_before(start: PartialDate, end: PartialDate) -> bool:
+    """Whether `end` is before `start`. A coarser end may contain the start (2020-02-03 to 2020-02);
+    two times of day are compared as instants when both give their UTC offset."""
+    if end.last_day < start.first_day:
+        return True
+    if start.precision == end.precision == "minute":
+        a, b = start.moment(), end.moment()
+        if (a.tzinfo is None) != (b.tzinfo is None):
+            a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
+        return b < a
+    return False
+
+
+def check_id(r: Reading, stem: str) -> bool:
+    if SLUG.fullmatch(stem) and stem not in RESERVED_IDS:
+        return True
+    if stem in RESERVED_IDS:
+        message = f"event id {stem!r} is reserved"
+    elif odd := [c for c in stem if ord(c) > 127]:
+        message = f"event id {stem!r} contains the non-ASCII character {describe_char(odd[0])}"
+    elif stem != stem.lower():
+        message = f"event id {stem!r} has capital letters"
+    else:
+        message = f"event id {stem!r} must be lowercase letters, digits and single hyphens"
+    better = slugify(stem)
+    r.error(1, message + " (the id is the file name without .md)", "bad-id",
+            f"rename the file to {better + '.md'!r}" if better and better not in RESERVED_IDS else "")
+    return False
+
+
+def event_id(path: str) -> str:
+    """An event's id is its file name without .md, whatever its folder."""
+    return path.rsplit("/", 1)[-1][:-3]
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What one file's own checks found, kept (without its YAML nodes) for the checks across files."""
+
+    path: str
+    event: Event | None
+    related: tuple[tuple[str, int], ...]  # well-formed related ids with their lines
+    problems: tuple[Diagnostic, ...]
+
+
+def check_event(file: SourceFile, names: Names, places_ok: bool = True) -> FileResult:
+    """Check one event file on its own; cross-file checks come later."""
+    doc = load.parse_event(file.path, file.data)
+    r = Reading(doc.path, doc.problems, base=2)
+    stem = event_id(doc.path)
+    id_ok = check_id(r, stem)
+    if not doc.ok:
+        return FileResult(doc.path, None, (), tuple(doc.problems))
+    before = r.errors()
+    values = read_table(EVENTS, r, doc.entries, 1, hint_missing=True)
+    start, end = values.get("date"), values.get("end")
+    if start and end and ends_before(start, end):
+        r.error(doc.entries["end"].line, f"end {end.iso()} is before date {start.iso()}", "end-before-start")
+    place_ids = _places(r, values.get("place") or [], names, places_ok)
+    sources = values.get("sources")
+    check_body(r, doc.body, doc.body_line)
+    if sources and start:
+        _source_warnings(r, start, sources)
+    event = None
+    if r.errors() == before and id_ok and None not in (values.get("title"), start, sources) and place_ids:
+        event = Event(stem, doc.path, values["title"], start, end, tuple(place_ids),
+                      tuple(Source(**source) for source, _, _ in sources),
+                      tuple(t for t, _ in values.get("tags") or ()), tuple(i for i, _ in values.get("related") or ()),
+                      values.get("dispute"), doc.body.strip("\n"))
+    return FileResult(doc.path, event, tuple(_related_ids(doc.entries.get("related"))), tuple(doc.problems))
+
+
+def _places(r: Reading, spellings: list[tuple[str, int]], names: Names, places_ok: bool) -> list[str]:
+    place_ids: list[str] = []
+    for spelling, line in spellings:
+        place_id = names.find(spelling)
+        if place_id is None and not places_ok:
+            continue  # places.yml itself is broken: its own errors say so, no need to blame every event
+        if place_id is None:
+            near = names.suggest(spelling)
+            suggestion = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else "; add it to places.yml"
+            hint = (f"write {near[0]!r}, or add {spelling!r} to places.yml (as a place or an alias)" if near
+                    else f"add {spelling!r} to places.yml with its coordinates")
+            r.error(line, f"unknown place {spelling!r}{suggestion}", "unknown-place", hint)
+        elif place_id in place_ids:
+            r.warning(line, f"place {spelling!r} is listed twice", "duplicate-place")
+        else:
+            place_ids.append(place_id)
+    return place_ids
+
+
+def _source_warnings(r: Reading, start: PartialDate, sources: list[tuple[dict, dict[str, Entry], int]]) -> None:
+    seen_urls: dict[str, int] = {}
+    for values, entries, _ in sources:
+        published, url = values.get("published"), values.get("url")
+        if published and published.last_day < start.first_day:
+            r.warning(entries["published"].line, f"source published {published.iso()}, before the event's date "
+                      f"{start.iso()}: a source cannot report what had not happened yet", "published-before-event")
+        if url:
+            if url in seen_urls:
+                r.warning(entries["url"].line, f"url {url!r} is cited twice (also line {seen_urls[url]})",
+                          "duplicate-url")
+            else:
+                seen_urls[url] = entries["url"].line
+
+
+def _related_ids(entry: Entry | None) -> list[tuple[str, int]]:
+    """The well-formed ids a `related` entry names, with their lines (malformed ones are reported elsewhere)."""
+    if entry is None:
+        return []
+    items = entry.node.value if isinstance(entry.node, yaml.SequenceNode) else [entry.node]
+    return [(item.value.strip(), entry.line if item is entry.node else 2 + item.start_mark.line)
+            for item in items
+            if isinstance(item, yaml.ScalarNode) and tag_of(item) == STR and SLUG.fullmatch(item.value.strip())]
+
+
+# ---------------------------------------------------------------- across files
+
+def cross_checks(results: list[FileResult], events: list[Event]) -> list[Diagnostic]:
+    """Checks that need every file: unique ids, related ids that exist, publisher spellings."""
+    problems: list[Diagnostic] = []
+    first_by_id: dict[str, str] = {}
+    first_by_folded: dict[str, str] = {}
+    for result in results:
+        stem = event_id(result.path)
+        if stem in first_by_id:
+            problems.append(error(result.path, 1, f"duplicate event id {stem!r}: {first_by_id[stem]} has the same "
+                                  "file name", "duplicate-id", "give one of them a different file name"))
+            continue
+        folded = fold(stem)
+        if folded in first_by_folded:
+            problems.append(error(result.path, 1, f"event id {stem!r} differs only in letter case or accents from "
+                                  f"{first_by_folded[folded]}", "duplicate-id"))
+        first_by_id[stem] = result.path
+        first_by_folded.setdefault(folded, result.path)
+    all_ids = sorted(first_by_id)
+    for result in results:
+        stem = event_id(result.path)
+        for related, line in result.related:
+            if related == stem:
+                problems.append(error(result.path, line, "an event cannot be related to itself", "bad-related"))
+            elif related not in first_by_id:
+                near = closest(related, all_ids, n=1)
+                hint = f"; did you mean {near[0]!r}?" if near else ""
+                problems.append(error(result.path, line, f"related event {related!r} does not exist{hint}",
+                                      "unknown-related",
+                                      f"write {near[0]!r}" if near else "an id is an event's file name without .md"))
+    spellings: dict[str, dict[str, str]] = {}
+    for event in events:
+        for source in event.sources:
+            spellings.setdefault(slugify(source.publisher) or fold(source.publisher), {}).setdefault(
+                source.publisher, event.path)
+    for variants in spellings.values():
+        if len(variants) > 1:
+            names = sorted(variants)
+            for name in names[1:]:
+                problems.append(warning(variants[name], 1, f"publisher {name!r} is also spelled {names[0]!r} "
+                                        f"(in {variants[names[0]]}): use one spelling", "publisher-spelling"))
+    return problems
+
+
+# ---------------------------------------------------------------- the whole project
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@dataclass
+class CheckCache:
+    """Results kept between checks by whoever checks again and again (serve keeps one across
+    rebuilds): an event file is checked again only when its bytes or the gazetteer change, and an
+    unchanged project returns the last result at once."""
+
+    files: dict[str, tuple[tuple, FileResult]] = field(default_factory=dict)
+    last: tuple[tuple, tuple[Timeline, list[Diagnostic]]] | None = None
+
+
+def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, list[Diagnostic]]:
+    """The Timeline of every event without errors, and every diagnostic, sorted. The timeline is
+    complete only when there is no error at all."""
+    cache = cache if cache is not None else CheckCache()
+    places_key = _digest(inputs.places.data) if inputs.places else b""
+    keys = tuple((f.path, _digest(f.data)) for f in inputs.events)
+    whole = (keys, places_key, _digest(inputs.periods.data) if inputs.periods else b"", inputs.problems)
+    if cache.last is not None and cache.last[0] == whole:
+        timeline, problems = cache.last[1]
+        return timeline, list(problems)
+    places, problems = check_places(inputs.places)
+    periods, period_problems = check_periods(inputs.periods)
+    problems += period_problems + list(inputs.problems)
+    names = gazetteer(places)
+    places_ok = not any(p.is_error and p.path == "places.yml" for p in problems) or bool(places)
+    results: list[FileResult] = []
+    for file, (_, digest) in zip(inputs.events, keys, strict=True):
+        key = (digest, places_key)
+        cached = cache.files.get(file.path)
+        if cached is None or cached[0] != key:
+            cached = (key, check_event(file, names, places_ok))
+            cache.files[file.path] = cached
+        results.append(cached[1])
+    for gone in cache.files.keys() - {f.path for f in inputs.events}:
+        del cache.files[gone]
+    events = [result.event for result in results if result.event is not None]
+    for result in results:
+        problems += result.problems
+    problems += cross_checks(results, events)
+    if inputs.events and inputs.places is None and not any(p.path == "places.yml" for p in inputs.problems):
+        problems.append(error("places.yml", 1, "places.yml is missing: every event needs a place from it",
+                              "missing-places"))
+    bad = {p.path for p in problems if p.is_error}
+    events = sorted((e for e in events if e.path not in bad), key=lambda e: e.sort_key)
+    result = (Timeline(tuple(events), places, periods), sorted_unique(problems))
+    cache.last = (whole, result)
+    return result[0], list(result[1])
+
+
+def check_project(root, cache: CheckCache | None = None) -> tuple[Timeline, list[Diagnostic]]:
+    """Read and check a project folder."""
+    return check(load.load_project(root), cache)

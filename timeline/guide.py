@@ -1,0 +1,35 @@
+"""The editing guide's reference tables, generated from the field tables and the diagnostic
+codes, so that the guide never drifts from what `validate` does."""
+from __future__ import annotations
+
+from .diagnostics import CODES
+from .fields import EVENTS, PERIODS, PLACES, SOURCES, Table
+
+FIELDS_MARKER = "<!-- timeline:fields -->"
+CODES_MARKER = "<!-- timeline:codes -->"
+
+
+def _table(table: Table) -> str:
+    rows = ["| key | required | what to write | example |", "|---|---|---|---|"]
+    for f in table.fields:
+        example = f"`{f.example}`" if f.example else ""
+        rows.append(f"| `{f.key}` | {'yes' if f.required else 'no'} | {f.doc} | {example} |")
+    return "\n".join(rows)
+
+
+def fields_markdown() -> str:
+    """The field reference of the editing guide."""
+    return (f"### Event keys\n\n{_table(EVENTS)}\n\n### Source keys (each item of `sources`)\n\n"
+            f"{_table(SOURCES)}\n\n### Place keys (in places.yml)\n\n{_table(PLACES)}\n\n"
+            f"### Period keys (in periods.yml)\n\n{_table(PERIODS)}\n")
+
+
+def codes_markdown() -> str:
+    rows = ["| code | level | meaning |", "|---|---|---|"]
+    rows += [f"| `{code}` | {level} | {text} |" for code, (level, text) in CODES.items()]
+    return "\n".join(rows) + "\n"
+
+
+def fill(markdown: str) -> str:
+    """A hand-written page with the generated tables in place of their markers."""
+    return markdown.replace(FIELDS_MARKER, fields_markdown()).replace(CODES_MARKER, codes_markdown())
