@@ -16,15 +16,18 @@ if __name__ == "__main__":
 
     sys.exit(main(fallback_root=Path(__file__).resolve().parent))
 else:
-    from timeline.mkdocs_hook import (  # noqa: F401  (MkDocs looks these up)
-        on_build_error,
-        on_config,
-        on_files,
-        on_page_content,
-        on_page_markdown,
-        on_post_build,
-        on_post_page,
-        on_post_template,
-        on_pre_build,
-        on_serve,
-    )
+    from timeline.mkdocs_hook import TimelineHook
+
+    # One hook object per loaded hook module: MkDocs keeps this module across serve's rebuilds.
+    _hook = TimelineHook()
+    on_config = _hook.on_config
+    on_pre_build = _hook.on_pre_build
+    on_files = _hook.on_files
+    on_pre_page = _hook.on_pre_page
+    on_page_markdown = _hook.on_page_markdown
+    on_page_content = _hook.on_page_content
+    on_post_page = _hook.on_post_page
+    on_post_template = _hook.on_post_template
+    on_post_build = _hook.on_post_build
+    on_build_error = _hook.on_build_error
+    on_serve = _hook.on_serve

@@ -11,9 +11,11 @@ import icalendar
 import jsonschema
 import pytest
 
+from timeline.dates import SCHEMA_PATTERN as DATE_PATTERN
 from timeline.dates import parse_date
-from timeline.exports import DATE_PATTERN, plan_exports
+from timeline.exports import plan_exports as _plan_exports
 from timeline.model import Event, Period, Place, Source, Timeline
+from timeline.pages import make_plan
 
 FILES = {"events.json", "events.schema.json", "events.csv", "events.geojson", "events.ics", "feed.xml",
          "timelinejs.json", "timeline-index.json"}
@@ -26,6 +28,10 @@ PLACES = {
     "madrid": Place("madrid", "Madrid", lat=40.4168, lon=-3.7038),  # west of Greenwich: a negative longitude
     "nowhere": Place("nowhere", "Somewhere unmapped"),
 }
+
+
+def plan_exports(timeline: Timeline, **options) -> dict[str, str]:
+    return _plan_exports(make_plan(timeline), **options)
 
 
 def date(text: str):

@@ -11,6 +11,7 @@ from conftest import Project
 from timeline import exports
 from timeline.check import check_project as validate_project
 from timeline.importer import html_to_markdown, html_to_text, import_timelinejs
+from timeline.markup import Renderer
 from timeline.model import Source
 
 # ------------------------------------------------------------------ export → import
@@ -106,7 +107,7 @@ def test_export_then_import_gives_back_the_same_events(project, tmp_path):
     assert [p for p in problems if p.is_error] == []
     assert len(timeline.events) == len(ROUND_TRIP)
     exported = tmp_path / "timelinejs.json"
-    exported.write_text(exports.timelinejs(timeline, "Idlib"), encoding="utf-8")
+    exported.write_text(exports.timelinejs(timeline, Renderer(), "Idlib"), encoding="utf-8")
 
     (tmp_path / "fresh").mkdir()
     fresh = Project(tmp_path / "fresh")  # same places.yml, no events

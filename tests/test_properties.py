@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from timeline import check as core
-from timeline import load, pages
+from timeline import load, markup, pages
 from timeline.diagnostics import CODES
 from timeline.fields import EVENTS, RESERVED_IDS, SLUG_PATTERN, SOURCES
 from timeline.load import SourceFile
@@ -257,7 +257,7 @@ def test_every_accepted_event_renders_without_user_markup(title, place_name, ali
     if not timeline.events or any(p.is_error for p in problems):
         REFUSED.append(problems)
         assume(False)
-    planned = pages.plan_pages(Timeline(timeline.events, timeline.places, timeline.periods))
+    planned = pages.plan_pages(pages.make_plan(Timeline(timeline.events, timeline.places, timeline.periods)))
     assert planned
     for uri, page in planned.items():
         if isinstance(page, pages.MarkdownPage):  # Markdown: front matter, fixed headings, HTML fragments
@@ -287,9 +287,9 @@ markdownish = st.lists(st.one_of(
 @FAST
 @given(markdownish)
 def test_render_body_never_yields_script_handlers_or_script_links(body):
-    rendered = pages.render_body(body)
+    rendered = markup.render_body(body)
     assert "<script" not in rendered.lower()
     for tag, attrs in parsed(rendered):
-        assert tag in pages.BODY_TAGS, tag
+        assert tag in markup.BODY_TAGS, tag
         assert not any(name.lower().startswith("on") for name in attrs), (tag, attrs)
         assert url_scheme(attrs.get("href") or "") in ("", "http", "https", "mailto"), (tag, attrs)

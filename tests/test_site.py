@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO, event_text
 from sitecheck import dead_links, read_site
 
-from timeline.pages import publisher_slug
+from timeline.urls import publisher_slug
 
 
 def test_no_dead_link_or_anchor(example_site):
@@ -168,10 +168,10 @@ def test_editorial_warnings_do_not_fail_the_strict_build(project):
 def test_serve_watches_events_and_places(project):
     from types import SimpleNamespace
 
-    from timeline.mkdocs_hook import on_serve
+    from timeline.mkdocs_hook import TimelineHook
     watched = []
     server = SimpleNamespace(watch=watched.append)
-    on_serve(server, SimpleNamespace(config_file_path=str(project.root / "mkdocs.yml")), None)
+    TimelineHook().on_serve(server, SimpleNamespace(config_file_path=str(project.root / "mkdocs.yml")), None)
     assert watched == [str(project.root / "events"), str(project.root / "places.yml")]
 
 
@@ -321,8 +321,8 @@ def test_search_index_is_compact_and_finds_events_by_body_words(example_site, ex
              ("events/x.md", "index.md", "../index.html"), ("places/index.md", "places/y.md", "y.html")]),
 ])
 def test_relative_links(directory_urls, cases):
-    from timeline.pages import Site
-    site = Site(directory_urls)
+    from timeline.urls import Urls
+    site = Urls(directory_urls)
     assert [site.href(a, b) for a, b, _ in cases] == [want for _, _, want in cases]
 
 
@@ -349,7 +349,7 @@ def test_policy_never_allows_a_script_inside_the_page_content():
 
 
 def test_tile_hosts_are_checked_before_entering_the_policy():
-    from timeline.security import tile_hosts
+    from timeline.settings import tile_hosts
     assert tile_hosts("https://{s}.tile.example.org/{z}/{x}/{y}.png") == ["https://*.tile.example.org"]
     assert tile_hosts('https://evil.org;script-src *"/{z}.png') == []
     assert tile_hosts("javascript:alert(1)") == []

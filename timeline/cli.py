@@ -10,7 +10,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from .check import check_project
+from .check import CheckCache, check_project
 from .diagnostics import Diagnostic
 from .load import printable  # editor text on a terminal: no escape sequences, no bells
 
@@ -145,7 +145,8 @@ def swap_in(new: Path, site: Path) -> None:
 
 
 def cmd_build(root: Path, args) -> int:
-    timeline, problems = check_project(root)
+    cache = CheckCache()  # handed to the hook, so that the build checks the files once
+    timeline, problems = check_project(root, cache)
     errors = [p for p in problems if p.is_error]
     if errors:
         report(problems, args.format, len(timeline.events), root)
@@ -154,6 +155,8 @@ def cmd_build(root: Path, args) -> int:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
+
+    from .mkdocs_hook import find_hook
 
     config_file = root / "mkdocs.yml"
     site = Path(args.site_dir).resolve() if args.site_dir else None
@@ -165,6 +168,11 @@ def cmd_build(root: Path, args) -> int:
             temp = Path(tempfile.mkdtemp(prefix=f".{site.name}.tmp-", dir=site.parent))
             try:
                 config = load_config(str(config_file), site_dir=str(temp), strict=not args.no_strict)
+                hook = find_hook(config)
+                if hook is None:
+                    raise UsageError(f"{config_file} does not list build_timeline.py under hooks: "
+                                     "the timeline's pages would be missing")
+                hook.cache = cache
                 build(config)
             except BaseException:
                 shutil.rmtree(temp, ignore_errors=True)
@@ -173,6 +181,8 @@ def cmd_build(root: Path, args) -> int:
     except KeyboardInterrupt:
         print("interrupted: the previous site was left as it was", file=sys.stderr)
         return 130
+    except UsageError:
+        raise
     except Exception as exc:  # noqa: BLE001 — whatever went wrong, the editor gets one line, not a traceback
         message = str(exc) if isinstance(exc, MkDocsException) else f"{type(exc).__name__}: {exc}"
         print(f"error: build failed: {message}", file=sys.stderr)

@@ -11,7 +11,8 @@ import html
 import re
 
 from .model import Event, Timeline
-from .pages import HtmlPage, Site, event_uri, place_uri
+from .pages import HtmlPage
+from .urls import Urls, event_uri, place_uri
 
 # lunr's English stop-word list: Material's search pipeline drops these words, so they can go.
 STOP_WORDS = set("""a able about across after all almost also am among an and any are as at be because been but by
@@ -47,7 +48,7 @@ def event_text(event: Event, timeline: Timeline) -> str:
     return html.escape(" ".join(x for x in (places, " ".join(event.tags), words) if x), quote=False)
 
 
-def generated_docs(timeline: Timeline, site: Site, pages: dict[str, object]) -> list[dict]:
+def generated_docs(timeline: Timeline, urls: Urls, pages: dict) -> list[dict]:
     """Index entries for the generated HTML pages, in page order. Titles are HTML, as the theme's are."""
     events = {event_uri(e.id): e for e in timeline.events}
     places = {place_uri(p.id): p for p in timeline.places.values()}
@@ -63,7 +64,7 @@ def generated_docs(timeline: Timeline, site: Site, pages: dict[str, object]) -> 
                                quote=False)
         else:
             text = ""
-        docs.append({"location": site.url(uri), "title": html.escape(page.title), "text": text})
+        docs.append({"location": urls.url(uri), "title": html.escape(page.title), "text": text})
     return docs
 
 

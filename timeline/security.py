@@ -12,7 +12,6 @@ import base64
 import functools
 import hashlib
 import re
-from urllib.parse import urlsplit
 
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.S | re.I)
 _CHARSET = re.compile(r"<meta\s+charset=[\"']?utf-8[\"']?\s*/?>", re.I)
@@ -44,16 +43,6 @@ def policy(html: str, image_hosts: list[str] = ()) -> str:
     return (f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src {images}; "
             "font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; "
             "form-action 'self'")
-
-
-def tile_hosts(tiles: str) -> list[str]:
-    """The origin a tile URL template loads from: https://{s}.tile.example.org/{z}/{x}/{y}.png → https://*.tile.example.org"""
-    if not tiles:
-        return []
-    parts = urlsplit(tiles.replace("{s}", "*"))
-    if parts.scheme not in ("http", "https") or not re.fullmatch(r"[A-Za-z0-9*.-]+(:[0-9]{1,5})?", parts.netloc):
-        return []  # anything else could smuggle directives (";") or markup ('"') into the policy
-    return [f"{parts.scheme}://{parts.netloc}"]
 
 
 def add_policy(html: str, image_hosts: list[str] = (), untrusted: str = "") -> str:

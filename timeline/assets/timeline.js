@@ -13,7 +13,7 @@
   var form = document.getElementById("tl-filters");
   if (!form) return;
   var FIELDS = { tag: "tags", place: "places", publisher: "publishers", year: "year" };
-  var ROW = { tag: 7, place: 8, publisher: 9 };  // columns of timeline-index.json rows
+  var FILTER_COLUMN = { tag: "tags", place: "places", publisher: "publishers", year: "year" };
   var SHOW_AT_MOST = 500;
   var items = Array.prototype.slice.call(document.querySelectorAll("li.tl-item[data-year]"));
   var status = form.querySelector(".tl-status");
@@ -77,22 +77,27 @@
     return a;
   }
 
+  // timeline-index.json names its columns ("columns": ["id", "title", …]): find them by name.
+  function value(event, column) {
+    return event[index.columns.indexOf(column)];
+  }
+
   function row(event) {  // one timeline-index.json row → the same <li> the pages use
-    var li = element("li", "tl-item tl-" + event[6]);
-    var time = element("time", "tl-date", event[2]);
-    time.setAttribute("datetime", event[3]);
+    var li = element("li", "tl-item tl-" + value(event, "precision"));
+    var time = element("time", "tl-date", value(event, "date_text"));
+    time.setAttribute("datetime", value(event, "start"));
     li.appendChild(time);
     li.appendChild(document.createTextNode(" "));
-    li.appendChild(link(event[4], event[1], "tl-title"));
+    li.appendChild(link(value(event, "url"), value(event, "title"), "tl-title"));
     var meta = element("span", "tl-meta"), where = element("span", "tl-where");
-    event[8].forEach(function (place, i) {
+    value(event, "places").forEach(function (place, i) {
       if (i) where.appendChild(document.createTextNode(", "));
       where.appendChild(link(index.urls.place.replace("{id}", place), index.places[place] || place));
     });
     meta.appendChild(where);
-    if (event[7].length) {
+    if (value(event, "tags").length) {
       var tags = element("span", "tl-tags");
-      event[7].forEach(function (tag) {
+      value(event, "tags").forEach(function (tag) {
         tags.appendChild(document.createTextNode(" "));
         tags.appendChild(link(index.urls.tag.replace("{id}", tag), tag, "tl-tag"));
       });
@@ -124,7 +129,8 @@
     load().then(function (data) {
       var found = data.events.filter(function (event) {
         return matches(function (name) {
-          return name === "year" ? [String(event[5])] : event[ROW[name]];
+          var have = value(event, FILTER_COLUMN[name]);
+          return name === "year" ? [String(have)] : have;
         }, state);
       });
       results.textContent = "";

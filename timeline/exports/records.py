@@ -1,0 +1,121 @@
+"""events.json, and the JSON Schema that describes it (events.schema.json)."""
+from __future__ import annotations
+
+import json
+
+from ..dates import SCHEMA_PATTERN
+from ..fields import LATITUDE, LONGITUDE
+from ..model import PRECISIONS, Event, Period, Timeline, human_range
+from ..urls import Urls, event_uri, publisher_slug
+from .common import dumps, iso, ordered, periods, places_of
+
+
+def event_record(event: Event, timeline: Timeline, urls: Urls) -> dict:
+    places = [{"id": p.id, "name": p.name, "lat": p.lat, "lon": p.lon} for p in places_of(event, timeline)]
+    return {
+        "id": event.id,
+        "title": event.title,
+        "start": event.start.iso(),
+        "end": iso(event.end),
+        "precision": event.start.precision,
+        "end_precision": event.end.precision if event.end else None,
+        "date_text": human_range(event.start, event.end),
+        "places": places,
+        "tags": list(event.tags),
+        "sources": [{"title": s.title, "publisher": s.publisher, "publisher_id": publisher_slug(s.publisher),
+                     "url": s.url, "published": iso(s.published), "claim": s.claim} for s in event.sources],
+        "related": list(event.related),
+        "dispute": event.dispute,
+        "url": urls.url(event_uri(event.id)),
+        "body": event.body,
+    }
+
+
+def period_record(period: Period) -> dict:
+    return {"id": period.id, "title": period.title, "start": period.start.iso(), "end": iso(period.end),
+            "description": period.description}
+
+
+def events_json(timeline: Timeline, urls: Urls) -> str:
+    """events.json: every event in time order, one per line, with its places resolved to coordinates."""
+    events = [json.dumps(event_record(e, timeline, urls), ensure_ascii=False) for e in ordered(timeline)]
+    period_list = json.dumps([period_record(p) for p in periods(timeline)], ensure_ascii=False)
+    return (f'{{"version": 1, "count": {len(events)}, "events": [\n' + ",\n".join(events)
+            + f'\n], "periods": {period_list}}}\n')
+
+
+def _object(properties: dict) -> dict:
+    """A closed JSON object: every key required, no other key allowed."""
+    return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
+
+
+def _nullable(kind: str) -> dict:
+    return {"type": [kind, "null"]}
+
+
+# The dates events.json writes are what PartialDate.iso() gives: the editors' grammar, canonical.
+_DATE = {"type": "string", "pattern": SCHEMA_PATTERN}
+_DATE_OR_NULL = {"type": ["string", "null"], "pattern": SCHEMA_PATTERN}  # pattern applies to strings only
+_PRECISION = {"enum": list(PRECISIONS)}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+
+
+def _degrees(kind) -> dict:
+    return {"type": ["number", "null"], "minimum": kind.low, "maximum": kind.high}
+
+
+EVENTS_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Timeline events",
+    "description": "events.json: every event of the timeline in time order, with places and sources resolved.",
+    **_object({
+        "version": {"const": 1},
+        "count": {"type": "integer", "minimum": 0},
+        "events": {"type": "array", "items": {"$ref": "#/$defs/event"}},
+        "periods": {"type": "array", "items": {"$ref": "#/$defs/period"}},
+    }),
+    "$defs": {
+        "date": _DATE,
+        "place": _object({
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "lat": _degrees(LATITUDE),
+            "lon": _degrees(LONGITUDE),
+        }),
+        "source": _object({
+            "title": {"type": "string"},
+            "publisher": {"type": "string"},
+            "publisher_id": {"type": "string"},
+            "url": _nullable("string"),
+            "published": _DATE_OR_NULL,
+            "claim": _nullable("string"),
+        }),
+        "event": _object({
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "start": {"$ref": "#/$defs/date"},
+            "end": _DATE_OR_NULL,
+            "precision": _PRECISION,
+            "end_precision": {"anyOf": [_PRECISION, {"type": "null"}]},
+            "date_text": {"type": "string"},
+            "places": {"type": "array", "items": {"$ref": "#/$defs/place"}},
+            "tags": _STRINGS,
+            "sources": {"type": "array", "items": {"$ref": "#/$defs/source"}},
+            "related": _STRINGS,
+            "dispute": _nullable("string"),
+            "url": {"type": "string", "description": "relative to the site's root"},
+            "body": {"type": "string", "description": "Markdown, as written"},
+        }),
+        "period": _object({
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "start": {"$ref": "#/$defs/date"},
+            "end": _DATE_OR_NULL,
+            "description": _nullable("string"),
+        }),
+    },
+}
+
+
+def events_schema() -> str:
+    return dumps(EVENTS_SCHEMA)

@@ -1,0 +1,58 @@
+"""events.csv (for spreadsheets) and events.geojson (for maps)."""
+from __future__ import annotations
+
+import csv
+import io
+
+from ..model import Timeline, human_range
+from ..urls import Urls, event_uri
+from .common import dumps, iso, ordered, places_of
+
+CSV_COLUMNS = ["id", "title", "start", "end", "precision", "date_text", "places", "place_ids", "latitude",
+               "longitude", "tags", "publishers", "source_urls", "dispute", "url"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A spreadsheet opens a text cell starting with = + - @ as a formula: a leading ' keeps it text.
+    Numbers (coordinates, which may be negative) are written as numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def events_csv(timeline: Timeline, urls: Urls) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)  # lineterminator "\r\n", as RFC 4180 and spreadsheets expect
+    writer.writerow(CSV_COLUMNS)
+    for event in ordered(timeline):
+        places = places_of(event, timeline)
+        located = next((p for p in places if p.has_coordinates), None)
+        publishers = list(dict.fromkeys(s.publisher for s in event.sources))  # unique, in source order
+        row = [event.id, event.title, event.start.iso(), iso(event.end), event.start.precision,
+               human_range(event.start, event.end), "; ".join(p.name for p in places),
+               "; ".join(p.id for p in places), located.lat if located else None, located.lon if located else None,
+               "; ".join(event.tags), "; ".join(publishers), "; ".join(s.url for s in event.sources if s.url),
+               event.dispute, urls.url(event_uri(event.id))]
+        writer.writerow([csv_cell(value) for value in row])
+    return out.getvalue()
+
+
+def events_geojson(timeline: Timeline, urls: Urls) -> str:
+    """RFC 7946: positions are [longitude, latitude]. Events with no located place are left out."""
+    features = []
+    for event in ordered(timeline):
+        places = places_of(event, timeline)
+        points = [[p.lon, p.lat] for p in places if p.has_coordinates]
+        if not points:
+            continue
+        geometry = ({"type": "Point", "coordinates": points[0]} if len(points) == 1
+                    else {"type": "MultiPoint", "coordinates": points})
+        features.append({"type": "Feature", "id": event.id, "geometry": geometry, "properties": {
+            "id": event.id, "title": event.title, "start": event.start.iso(), "end": iso(event.end),
+            "precision": event.start.precision, "date_text": human_range(event.start, event.end),
+            "places": [p.name for p in places], "tags": list(event.tags), "url": urls.url(event_uri(event.id))}})
+    return dumps({"type": "FeatureCollection", "features": features})

@@ -1,0 +1,63 @@
+"""timelinejs.json: the timeline in TimelineJS3's format, to embed with Knight Lab's viewer.
+
+TimelineJS inserts headline and text as HTML, so every user string is escaped here, and the body
+is the sanitised HTML the event pages show. Each slide also carries the event as written
+(`timeline_event`), which TimelineJS ignores and `import timelinejs` reads back exactly.
+"""
+from __future__ import annotations
+
+import json
+
+from ..markup import Renderer, esc
+from ..model import Event, PartialDate, Timeline, human_range
+from .common import iso, ordered, periods
+
+TJS_PARTS = ("year", "month", "day", "hour", "minute", "second")
+EXTENSION_KEY = "timeline_event"
+
+
+def tjs_date(value: PartialDate) -> dict:
+    """A TimelineJS date object, down to the date's precision. TimelineJS has no time zones:
+    a time stays the wall-clock time written, and display_date shows its offset."""
+    parts = {name: getattr(value, name) for name in TJS_PARTS if getattr(value, name) is not None}
+    return {**parts, "display_date": esc(value.human())}
+
+
+def _sources_line(event: Event) -> str:
+    names = "; ".join(f"{s.publisher}: {s.title}" for s in event.sources)
+    return f'<p class="tl-sources">Sources: {esc(names)}</p>' if names else ""
+
+
+def as_written(event: Event) -> dict:
+    """The event as written (Markdown body, place ids, sources), so that `import timelinejs` gives it back exactly.
+    The date is here too: TimelineJS's own date objects have no UTC offset."""
+    sources = [{key: value for key, value in (("title", s.title), ("publisher", s.publisher), ("url", s.url),
+                                              ("published", iso(s.published)), ("claim", s.claim))
+                if value is not None} for s in event.sources]
+    return {"id": event.id, "title": event.title, "date": event.start.iso(), "end": iso(event.end),
+            "places": list(event.places), "tags": list(event.tags), "sources": sources,
+            "related": list(event.related), "dispute": event.dispute, "body": event.body}
+
+
+def timelinejs(timeline: Timeline, renderer: Renderer, title: str = "Timeline") -> str:
+    events = ordered(timeline)
+    slides = ",\n".join(_slide(event, renderer) for event in events)
+    # TimelineJS needs an end for every era: an open period runs to the latest event.
+    latest = max((e.end or e.start for e in events), key=lambda d: (d.last_day, d.sort_key), default=None)
+    eras = [{"start_date": tjs_date(p.start), "end_date": tjs_date(p.end or latest or p.start),
+             "text": {"headline": esc(p.title), "text": esc(p.description or "")}} for p in periods(timeline)]
+    head = json.dumps({"title": {"text": {"headline": esc(title)}}}, ensure_ascii=False)[:-1]
+    return f'{head}, "events": [\n{slides}\n], "eras": {json.dumps(eras, ensure_ascii=False)}}}\n'
+
+
+def _slide(event: Event, renderer: Renderer) -> str:
+    slide: dict[str, object] = {"start_date": tjs_date(event.start)}
+    if event.end:
+        slide["end_date"] = tjs_date(event.end)
+    slide["text"] = {"headline": esc(event.title), "text": renderer.body(event.body) + _sources_line(event)}
+    if event.tags:
+        slide["group"] = event.tags[0]
+    slide["display_date"] = esc(human_range(event.start, event.end))
+    slide["unique_id"] = event.id
+    slide[EXTENSION_KEY] = as_written(event)  # ignored by TimelineJS; read back by the importer
+    return json.dumps(slide, ensure_ascii=False)

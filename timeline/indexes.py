@@ -1,0 +1,113 @@
+"""What the pages and exports look up, computed once from a Timeline and passed to them: events
+by id, place, tag and publisher, backlinks, the periods of each event, and where the timeline
+lists each event (the home page, or a year or month page of a long timeline)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .model import MONTHS, Event, Period, Timeline
+from .urls import HOME, month_uri, publisher_slug, year_uri
+
+# Period bands cycle through this many colours: timeline.css defines .tl-band-0 to .tl-band-3.
+BANDS = 4
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a timeline too long for the home page: a year, or a month of a busy year."""
+
+    title: str
+    events: tuple[Event, ...]
+    months: tuple[int, ...] = ()  # a year split into months: the months with pages of their own
+
+
+@dataclass(frozen=True)
+class Indexes:
+    timeline: Timeline
+    by_id: dict[str, Event]
+    backlinks: dict[str, list[Event]]  # event id → the events naming it in `related`
+    by_place: dict[str, list[Event]]
+    by_tag: dict[str, list[Event]]
+    by_publisher: dict[str, list[Event]]  # publisher slug → events citing it
+    publisher_names: dict[str, str]  # publisher slug → the name as first written
+    periods_of: dict[str, list[Period]]  # event id → the periods it starts inside
+    first_in_period: dict[str, Event]
+    bands: dict[str, str]  # period id → its band's CSS class
+    listing: dict[str, str]  # event id → the timeline page that lists it
+    listing_pages: dict[str, Listing]  # empty when the home page lists everything
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return self.timeline.events
+
+    def place_name(self, place_id: str) -> str:
+        return self.timeline.places[place_id].name
+
+    def band(self, period: Period) -> str:
+        return self.bands[period.id]
+
+
+def by_year(events) -> dict[int, list[Event]]:
+    years: dict[int, list[Event]] = defaultdict(list)
+    for event in events:
+        years[event.year].append(event)
+    return dict(sorted(years.items()))
+
+
+def build_indexes(timeline: Timeline, page_size: int) -> Indexes:
+    events = timeline.events
+    by_id = timeline.by_id()
+    backlinks: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        for other in event.related:
+            if other in by_id:
+                backlinks[other].append(event)
+    periods_of = {e.id: [p for p in timeline.periods if p.contains(e)] for e in events}
+    first_in_period: dict[str, Event] = {}
+    for event in events:
+        for period in periods_of[event.id]:
+            first_in_period.setdefault(period.id, event)
+    by_place: dict[str, list[Event]] = defaultdict(list)
+    by_tag: dict[str, list[Event]] = defaultdict(list)
+    by_publisher: dict[str, list[Event]] = defaultdict(list)
+    publisher_names: dict[str, str] = {}
+    for event in events:
+        for place in event.places:
+            by_place[place].append(event)
+        for tag in event.tags:
+            by_tag[tag].append(event)
+        for publisher in sorted({s.publisher for s in event.sources}):
+            slug = publisher_slug(publisher)
+            publisher_names.setdefault(slug, publisher)
+            if not by_publisher[slug] or by_publisher[slug][-1] is not event:
+                by_publisher[slug].append(event)
+    listing_pages = plan_listing(events, page_size)
+    listing = {e.id: HOME for e in events}
+    for uri, page in listing_pages.items():
+        for event in page.events:
+            listing[event.id] = uri
+    bands = {p.id: f"tl-band-{i % BANDS}" for i, p in enumerate(timeline.periods)}
+    return Indexes(timeline, by_id, dict(backlinks), dict(by_place), dict(by_tag), dict(by_publisher),
+                   publisher_names, periods_of, first_in_period, bands, listing, listing_pages)
+
+
+def plan_listing(events: tuple[Event, ...], page_size: int) -> dict[str, Listing]:
+    """Small timelines list every event on the home page. Past `page_size` events, each year gets a
+    page, and a year with more than `page_size` events a page per month."""
+    if len(events) <= page_size:
+        return {}
+    pages: dict[str, Listing] = {}
+    for year, year_events in by_year(events).items():
+        if len(year_events) <= page_size:
+            pages[year_uri(year)] = Listing(str(year), tuple(year_events))
+            continue
+        months: dict[int, list[Event]] = defaultdict(list)
+        for event in year_events:
+            if event.start.month is not None:
+                months[event.start.month].append(event)
+        pages[year_uri(year)] = Listing(str(year), tuple(e for e in year_events if e.start.month is None),
+                                        tuple(sorted(months)))
+        for month, month_events in sorted(months.items()):
+            pages[month_uri(year, month)] = Listing(f"{MONTHS[month]} {year}", tuple(month_events))
+    return pages

@@ -1,0 +1,90 @@
+"""Escaping and sanitising, in one place: what editor text may become in a page.
+
+User text never reaches Markdown as Markdown. Titles, names, tags, claims and so on are
+HTML-escaped into raw HTML, which Markdown passes through untouched. The event body is the one
+piece of editor Markdown: it is rendered here and run through an HTML sanitiser (nh3).
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import markdown
+import nh3
+
+from .model import slugify
+
+# What an event body may contain once rendered: text formatting, links, lists, tables. No images:
+# an image from another host would tell that host who reads the page.
+BODY_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+             "li", "ol", "p", "pre", "q", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead",
+             "tr", "ul", "dl", "dt", "dd", "div", "span"}
+BODY_ATTRIBUTES = {"a": {"href", "title"},
+                   "td": {"align"}, "th": {"align"}, "ol": {"start"}, "abbr": {"title"}, "*": {"lang", "dir"}}
+BODY_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def esc(text: str) -> str:
+    """Escape editor text for HTML, on one line (a blank line would end the raw HTML block)."""
+    return html.escape(" ".join(_UNPRINTABLE.sub("", text).split()), quote=True)
+
+
+def attr(text: str) -> str:
+    """A value for an HTML attribute that we generated (a URL, a class): quotes and & escaped."""
+    return html.escape(text)
+
+
+class Renderer:
+    """Editor Markdown → sanitised HTML, keeping each result: the event pages, the feed and the
+    TimelineJS export all show the same bodies. Made once per build (serve keeps one)."""
+
+    def __init__(self) -> None:
+        self._markdown = markdown.Markdown(extensions=BODY_EXTENSIONS, output_format="html")  # costs 1 ms
+        self._done: dict[str, str] = {}
+
+    def body(self, text: str) -> str:
+        html_text = self._done.get(text)
+        if html_text is None:
+            html_text = self._done[text] = self._render(text)
+        return html_text
+
+    def _render(self, text: str) -> str:
+        try:
+            rendered = self._markdown.reset().convert(text)
+        except RecursionError:  # validation refuses such nesting; if it was skipped, show the text as text
+            rendered = "".join(f"<p>{esc(part)}</p>" for part in text.split("\n\n") if part.strip())
+        return nh3.clean(rendered, tags=BODY_TAGS, attributes=BODY_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                         link_rel="noopener noreferrer")
+
+    def forget(self, keep: set[str]) -> None:
+        """Drop the bodies no event has any more (serve, after an edit)."""
+        self._done = {text: done for text, done in self._done.items() if text in keep}
+
+
+def render_body(text: str) -> str:
+    """One body on its own. Safe even if validation was skipped."""
+    return Renderer().body(text)
+
+
+def heading(level: int, text: str) -> str:
+    """A fixed heading with the id Markdown's table of contents would give it."""
+    return f'<h{level} id="{slugify(text)}">{esc(text)}</h{level}>\n'
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def front_matter(title: str, **extra: object) -> str:
+    """Generated Markdown pages carry their meta escaped: MkDocs treats page titles as HTML, and the
+    theme prints `page.meta.title` and `page.meta.description` into the page without escaping them."""
+    data = {"title": esc(title), **{k: esc(v) if isinstance(v, str) else v for k, v in extra.items() if v != ""}}
+    return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in data.items()) + "---\n\n"
+
+
+def json_in_html(data: object) -> str:
+    """JSON for a <script type="application/json"> block: '<' escaped, so no '</script>' can end it."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")

@@ -1,0 +1,57 @@
+"""Plan every generated page: {source uri: page}. Pure: no MkDocs, no files.
+
+Each page kind is a function from the Plan (the timeline's indexes, computed once, and the
+site's settings) to its pages; this module only calls them in the site's order.
+"""
+from __future__ import annotations
+
+from ..indexes import build_indexes
+from ..markup import Renderer
+from ..model import Timeline
+from ..settings import Settings
+from ..urls import MAP, PLACES_INDEX, SOURCES_INDEX, TAGS_INDEX, Urls, event_uri, place_uri, tag_uri
+from .common import HtmlPage, MarkdownPage, Page, Plan
+from .event import event_page
+from .lists import index_page, source_page, tag_page
+from .places import map_page, place_page
+from .timeline import TIMELINE_MARKER, home_page, listing_page
+
+__all__ = ["HtmlPage", "MarkdownPage", "Page", "Plan", "TIMELINE_MARKER", "make_plan", "plan_pages"]
+
+
+def make_plan(timeline: Timeline, settings: Settings = Settings(), urls: Urls = Urls(),
+              renderer: Renderer | None = None) -> Plan:
+    return Plan(build_indexes(timeline, settings.page_size), urls, settings, renderer or Renderer())
+
+
+def plan_pages(plan: Plan, intro: str | None = None) -> dict[str, Page]:
+    """Every generated page, keyed by its source uri (as if it were in docs/): MarkdownPage for the
+    timeline pages (their year and month headings make the table of contents), HtmlPage for the rest."""
+    ix = plan.ix
+    pages: dict[str, Page] = {"index.md": home_page(plan, intro)}
+    for uri in ix.listing_pages:
+        pages[uri] = listing_page(plan, uri)
+    for index, event in enumerate(ix.events):
+        pages[event_uri(event.id)] = event_page(plan, index)
+    years: dict[str, HtmlPage] = {}  # the year pages of long place, tag and source lists
+    places = sorted(ix.timeline.places.values(), key=lambda p: (p.name.casefold(), p.id))
+    for place in places:
+        pages[place_uri(place.id)], more = place_page(plan, place)
+        years.update(more)
+    pages[MAP] = map_page(plan)
+    pages[PLACES_INDEX] = index_page(plan, "Places", PLACES_INDEX, "Place", [
+        (place_uri(p.id), p.name, len(ix.by_place.get(p.id, [])),
+         ", ".join(x for x in (p.kind, p.country) if x)) for p in places])
+    for tag in sorted(ix.by_tag):
+        pages[tag_uri(tag)], more = tag_page(plan, tag)
+        years.update(more)
+    pages[TAGS_INDEX] = index_page(plan, "Tags", TAGS_INDEX, "Tag", [
+        (tag_uri(t), t, len(ix.by_tag[t]), "") for t in sorted(ix.by_tag)])
+    for slug in sorted(ix.by_publisher):
+        pages[f"sources/{slug}.md"], more = source_page(plan, slug)
+        years.update(more)
+    pages[SOURCES_INDEX] = index_page(plan, "Sources", SOURCES_INDEX, "Publisher", [
+        (f"sources/{slug}.md", ix.publisher_names[slug], len(ix.by_publisher[slug]), "")
+        for slug in sorted(ix.by_publisher, key=lambda s: ix.publisher_names[s].casefold())])
+    pages.update(years)
+    return pages

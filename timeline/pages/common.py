@@ -1,0 +1,203 @@
+"""What every page kind is made of: the page types, the planning context, and the pieces of a
+timeline list (an event's entry, period marks, lists split by year)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..indexes import Indexes, by_year
+from ..markup import Renderer, attr, esc
+from ..model import MONTHS, Event, Period, human_range
+from ..settings import Settings
+from ..urls import Urls, event_uri, place_uri, publisher_slug, split_uri, tag_uri
+
+
+@dataclass(frozen=True)
+class HtmlPage:
+    """A generated page written straight as HTML: MkDocs' Markdown pass would only re-parse it
+    (a third of the build time for thousands of events). `title` is plain text."""
+
+    title: str
+    html: str
+    description: str = ""
+
+    def meta(self) -> dict:
+        """The page's meta as MkDocs and the theme read it: titles are HTML to them, hence escaped.
+        The search index gets these pages from the data (timeline/search.py), so the theme's
+        indexer skips them."""
+        meta: dict[str, object] = {"title": esc(self.title), "search": {"exclude": True}}
+        if self.description:
+            meta["description"] = esc(self.description)
+        return meta
+
+
+_FRAGMENT = "<!-- timeline-fragment {} -->"
+
+
+@dataclass(frozen=True)
+class MarkdownPage:
+    """A timeline page whose year and month headings are Markdown (they make the table of contents)
+    while its long lists are HTML fragments: the Markdown holds a marker comment for each, and
+    the hook swaps them in after rendering, so Markdown never parses hundreds of kilobytes of HTML."""
+
+    markdown: str
+    fragments: tuple[str, ...] = ()
+
+    def fill(self, rendered: str) -> str:
+        for number, fragment in enumerate(self.fragments):
+            rendered = rendered.replace(_FRAGMENT.format(number), fragment, 1)
+        return rendered
+
+    def expanded(self) -> str:
+        """The Markdown with the fragments in place (what MkDocs would get without the markers)."""
+        return self.fill(self.markdown)
+
+
+Page = HtmlPage | MarkdownPage
+
+
+@dataclass
+class Fragments:
+    """The HTML set aside while one Markdown page is written."""
+
+    items: list[str] = field(default_factory=list)
+
+    def add(self, fragment: str) -> str:
+        """Set a fragment aside; return its marker, on lines of its own."""
+        self.items.append(fragment)
+        return "\n" + _FRAGMENT.format(len(self.items) - 1) + "\n\n"
+
+    def page(self, markdown: str) -> MarkdownPage:
+        return MarkdownPage(markdown, tuple(self.items))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a page function reads: the indexes (computed once), addresses, settings and the
+    body renderer."""
+
+    ix: Indexes
+    urls: Urls
+    settings: Settings
+    renderer: Renderer
+
+    def link(self, here: str, uri: str, text: str, css: str = "") -> str:
+        cls = f' class="{css}"' if css else ""
+        return f'<a{cls} href="{attr(self.urls.href(here, uri))}">{esc(text)}</a>'
+
+
+def time_element(event: Event) -> str:
+    end = f' data-end="{event.end.iso()}"' if event.end else ""
+    return (f'<time class="tl-date" datetime="{event.start.iso()}"{end}>'
+            f"{esc(human_range(event.start, event.end))}</time>")
+
+
+def precision_class(event: Event) -> str:
+    return event.start.precision + ("-span" if event.end else "")
+
+
+def count_line(count: int) -> str:
+    return f'<p class="tl-count">{count} event{"s" if count != 1 else ""}.</p>'
+
+
+def item(plan: Plan, here: str, event: Event) -> str:
+    """One entry of a timeline list; the data-* attributes feed the reader's filters.
+    Only the page that lists the event on the timeline gives it an id (the target of the event's
+    "On the timeline" link): elsewhere it can be listed twice, as related and as a backlink."""
+    ix = plan.ix
+    publishers = sorted({publisher_slug(s.publisher) for s in event.sources})
+    places = ", ".join(plan.link(here, place_uri(p), ix.place_name(p)) for p in event.places)
+    tags = " ".join(plan.link(here, tag_uri(t), t, "tl-tag") for t in event.tags)
+    flag = ' <span class="tl-flag">sources differ</span>' if event.dispute else ""
+    periods = ix.periods_of[event.id]
+    band = f" {ix.band(periods[-1])}" if periods else ""
+    anchor = f' id="{event.id}"' if ix.listing.get(event.id) == here else ""
+    return (f'<li class="tl-item tl-{precision_class(event)}{band}"{anchor} data-year="{event.year}" '
+            f'data-periods="{" ".join(p.id for p in periods)}" '
+            f'data-tags="{" ".join(event.tags)}" data-places="{" ".join(event.places)}" '
+            f'data-publishers="{" ".join(publishers)}">'
+            f"{time_element(event)} "
+            f"{plan.link(here, event_uri(event.id), event.title, 'tl-title')}{flag}"
+            f'<span class="tl-meta"><span class="tl-where">{places}</span>'
+            + (f' <span class="tl-tags">{tags}</span>' if tags else "")
+            + "</span></li>")
+
+
+def event_list(plan: Plan, here: str, events, marks: dict[str, list[str]] | None = None) -> str:
+    """An <ol> of events; `marks` maps an event id to period marks drawn just before it."""
+    if not events:
+        return '<p class="tl-empty">No events yet.</p>\n'
+    lines = []
+    for event in events:
+        lines.extend((marks or {}).get(event.id, []))
+        lines.append(item(plan, here, event))
+    return '<ol class="tl-list">\n' + "\n".join(lines) + "\n</ol>\n"
+
+
+# ---------------------------------------------------------------- periods
+
+def period_dates(period: Period) -> str:
+    return human_range(period.start, period.end) if period.end else f"from {period.start.human()}"
+
+
+def period_marks(plan: Plan) -> dict[str, list[str]]:
+    """Where each period begins on the timeline: before the first event inside it."""
+    ix = plan.ix
+    marks: dict[str, list[str]] = defaultdict(list)
+    for period in ix.timeline.periods:
+        first = ix.first_in_period.get(period.id)
+        if first is not None:
+            marks[first.id].append(
+                f'<li class="tl-period-mark {ix.band(period)}" id="period-{period.id}">'
+                f'<span class="tl-period-title">{esc(period.title)}</span> '
+                f'<span class="tl-period-dates">{esc(period_dates(period))}</span></li>')
+    return marks
+
+
+def period_link(plan: Plan, here: str, period: Period) -> str | None:
+    """Where a period's mark is: just before its first event, on the page that lists that event."""
+    first = plan.ix.first_in_period.get(period.id)
+    if first is None:
+        return None
+    page = plan.ix.listing[first.id]
+    return (attr(plan.urls.href(here, page)) if page != here else "") + f"#period-{period.id}"
+
+
+# ---------------------------------------------------------------- long lists
+
+def grouped(plan: Plan, frag: Fragments, here: str, events, level: int = 2, marks: dict | None = None,
+            with_year: bool = True) -> str:
+    """Events under year and month headings, in time order. Headings are Markdown so
+    that they enter the table of contents; their text is generated, never typed."""
+    out = []
+    year_mark, month_mark = "#" * level, "#" * (level + 1 if with_year else level)
+    for year, year_events in by_year(events).items():
+        if with_year:
+            out.append(f"{year_mark} {year}\n")
+        whole_year = [e for e in year_events if e.start.month is None]
+        if whole_year:
+            out.append(frag.add(event_list(plan, here, whole_year, marks)))
+        by_month: dict[int, list[Event]] = defaultdict(list)
+        for event in year_events:
+            if event.start.month is not None:
+                by_month[event.start.month].append(event)
+        for month in sorted(by_month):
+            out.append(f"{month_mark} {MONTHS[month]} {year}\n")
+            out.append(frag.add(event_list(plan, here, by_month[month], marks)))
+    return "\n".join(out)
+
+
+def split_listing(plan: Plan, base: str, events: list[Event], name: str) -> tuple[str, dict[str, HtmlPage]]:
+    """The event list of a place, tag or source page named `name`: whole when short, else a page
+    per year. Returns (what the main page shows, {year page uri: that page})."""
+    if len(events) <= plan.settings.page_size:
+        return event_list(plan, base, events), {}
+    links, pages = [], {}
+    for year, year_events in by_year(events).items():
+        uri = split_uri(base, year)
+        links.append(f"<li>{plan.link(base, uri, str(year))} "
+                     f'<span class="tl-count-n">({len(year_events)})</span></li>')
+        pages[uri] = HtmlPage(f"{name}, {year}", f"<h1>{esc(name)}, {year}</h1>\n"
+                              f'<p class="tl-up">All years: {plan.link(uri, base, name)}</p>\n'
+                              + count_line(len(year_events)) + "\n" + event_list(plan, uri, year_events))
+    return '<ul class="tl-overview">' + "".join(links) + "</ul>\n", pages

@@ -1,0 +1,73 @@
+"""One page per event: its date, places, periods and tags, the body, each source with its own
+claim, related events and the events that refer to it, and the previous and next events."""
+from __future__ import annotations
+
+from ..markup import attr, esc, heading
+from ..model import Event, human_range
+from ..urls import event_uri, place_uri, publisher_uri, tag_uri
+from .common import HtmlPage, Plan, event_list, period_link, time_element
+
+
+def event_page(plan: Plan, index: int) -> HtmlPage:
+    ix = plan.ix
+    event = ix.events[index]
+    here = event_uri(event.id)
+    out = [f'<h1 class="tl-event-title">{esc(event.title)}</h1>\n']
+    facts = [f"<dt>Date</dt><dd>{time_element(event)}</dd>"]
+    label = "Places" if len(event.places) > 1 else "Place"
+    facts.append(f"<dt>{label}</dt><dd>" + ", ".join(plan.link(here, place_uri(p), ix.place_name(p))
+                                                    for p in event.places) + "</dd>")
+    periods = ix.periods_of[event.id]
+    if periods:
+        facts.append(f"<dt>Period{'s' if len(periods) > 1 else ''}</dt><dd>" + ", ".join(
+            f'<a href="{period_link(plan, here, p)}">{esc(p.title)}</a>' for p in periods) + "</dd>")
+    if event.tags:
+        facts.append("<dt>Tags</dt><dd>" + " ".join(plan.link(here, tag_uri(t), t, "tl-tag") for t in event.tags)
+                     + "</dd>")
+    out.append('<dl class="tl-facts">' + "".join(facts) + "</dl>\n")
+    if event.dispute:
+        out.append('<div class="admonition warning tl-dispute"><p class="admonition-title">Sources differ</p>'
+                   f"<p>{esc(event.dispute)} Each source's account is given with it below.</p></div>\n")
+    if event.body.strip():
+        out.append('<div class="tl-body">' + plan.renderer.body(event.body) + "</div>\n")
+    out.append(heading(2, "Sources"))
+    out.append('<ol class="tl-sources">\n' + "\n".join(_source(plan, here, s) for s in event.sources) + "\n</ol>\n")
+    related = [ix.by_id[r] for r in event.related if r in ix.by_id]
+    if related:
+        out.append(heading(2, "Related events"))
+        out.append(event_list(plan, here, sorted(related, key=lambda e: e.sort_key)))
+    if ix.backlinks.get(event.id):
+        out.append(heading(2, "Referred to by"))
+        out.append(event_list(plan, here, ix.backlinks[event.id]))
+    out.append(prev_next(plan, index))
+    return HtmlPage(event.title, "".join(out), f"{human_range(event.start, event.end)}: {event.title}")
+
+
+def _source(plan: Plan, here: str, source) -> str:
+    title = (f'<a href="{esc(source.url)}" rel="noopener noreferrer">{esc(source.title)}</a>'
+             if source.url else esc(source.title))
+    published = (f', <time datetime="{source.published.iso()}">{esc(source.published.human())}</time>'
+                 if source.published else "")
+    claim = (f'<p class="tl-claim"><span class="tl-claim-label">{esc(source.publisher)} reports:</span> '
+             f"{esc(source.claim)}</p>" if source.claim else "")
+    return (f"<li><cite>{title}</cite> — {plan.link(here, publisher_uri(source.publisher), source.publisher)}"
+            f"{published}{claim}</li>")
+
+
+def _step(plan: Plan, here: str, event: Event, css: str, rel: str, label: str) -> str:
+    return (f'<a class="{css}" rel="{rel}" href="{attr(plan.urls.href(here, event_uri(event.id)))}">'
+            f'<span class="tl-label">{label}</span> {esc(event.title)}</a>')
+
+
+def prev_next(plan: Plan, index: int) -> str:
+    events = plan.ix.events
+    event = events[index]
+    here = event_uri(event.id)
+    links = []
+    if index > 0:
+        links.append(_step(plan, here, events[index - 1], "tl-prev", "prev", "Previous"))
+    if index + 1 < len(events):
+        links.append(_step(plan, here, events[index + 1], "tl-next", "next", "Next"))
+    home = attr(plan.urls.href(here, plan.ix.listing[event.id]) + f"#{event.id}")
+    links.append(f'<a class="tl-up" href="{home}"><span class="tl-label">On the timeline</span></a>')
+    return '<nav class="tl-prevnext" aria-label="Previous and next events">' + "".join(links) + "</nav>\n"

@@ -1,0 +1,47 @@
+"""Tag and source pages, and the tables of all places, tags and sources."""
+from __future__ import annotations
+
+from ..markup import esc, heading
+from ..model import Source
+from ..urls import publisher_slug, tag_uri
+from .common import HtmlPage, Plan, count_line, split_listing
+
+
+def tag_page(plan: Plan, tag: str) -> tuple[HtmlPage, dict[str, HtmlPage]]:
+    here = tag_uri(tag)
+    events = plan.ix.by_tag[tag]
+    listing, years = split_listing(plan, here, events, f"Tag: {tag}")
+    return HtmlPage(f"Tag: {tag}", f"<h1>Tag: {esc(tag)}</h1>\n{count_line(len(events))}\n" + listing), years
+
+
+def source_page(plan: Plan, slug: str) -> tuple[HtmlPage, dict[str, HtmlPage]]:
+    """A publisher: the articles of theirs the timeline cites, then the events citing them."""
+    here = f"sources/{slug}.md"
+    name = plan.ix.publisher_names[slug]
+    events = plan.ix.by_publisher[slug]
+    articles: dict[tuple[str, str], Source] = {}
+    for event in events:
+        for source in event.sources:
+            if publisher_slug(source.publisher) == slug:
+                articles.setdefault((source.title, source.url or ""), source)
+    rows = []
+    for (title, url), source in sorted(articles.items(), key=lambda kv: (kv[1].published.sort_key if kv[1].published
+                                                                          else (), kv[0])):
+        cited = esc(title) if not url else f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(title)}</a>'
+        when = f' — <time datetime="{source.published.iso()}">{esc(source.published.human())}</time>' \
+            if source.published else ""
+        rows.append(f"<li><cite>{cited}</cite>{when}</li>")
+    listing, years = split_listing(plan, here, events, f"Source: {name}")
+    return HtmlPage(f"Source: {name}", f"<h1>Source: {esc(name)}</h1>\n"
+                    + heading(2, "Articles cited") + '<ul class="tl-articles">\n' + "\n".join(rows) + "\n</ul>\n"
+                    + heading(2, "Events") + count_line(len(events)) + "\n" + listing), years
+
+
+def index_page(plan: Plan, title: str, here: str, column: str, rows: list[tuple[str, str, int, str]]) -> HtmlPage:
+    """A table of (uri, name, event count, detail)."""
+    body = [f'<table class="tl-index">\n<thead><tr><th scope="col">{column}</th><th scope="col">Events</th>'
+            '<th scope="col">Details</th></tr></thead>\n<tbody>']
+    for uri, name, count, detail in rows:
+        body.append(f"<tr><td>{plan.link(here, uri, name)}</td><td>{count}</td><td>{esc(detail)}</td></tr>")
+    body.append("</tbody>\n</table>\n")
+    return HtmlPage(title, f"<h1>{esc(title)}</h1>\n" + "\n".join(body))

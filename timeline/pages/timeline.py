@@ -1,0 +1,136 @@
+"""The timeline itself: the home page (every event, or for a long timeline the years), the year
+and month pages of a long timeline, the periods' legend and the reader's filters."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..indexes import by_year
+from ..markup import attr, esc, front_matter
+from ..model import MONTHS, human_range
+from ..urls import FILTER_INDEX, HOME, month_uri, year_uri
+from .common import Fragments, MarkdownPage, Plan, count_line, event_list, grouped, period_dates, period_link, period_marks
+
+TIMELINE_MARKER = "<!-- timeline -->"
+
+
+def periods_legend(plan: Plan, here: str) -> str:
+    periods = plan.ix.timeline.periods
+    if not periods:
+        return ""
+    items = []
+    for period in periods:
+        description = f'<span class="tl-period-description">{esc(period.description)}</span>' \
+            if period.description else ""
+        target = period_link(plan, here, period)
+        name = f'<a href="{target}">{esc(period.title)}</a>' if target else esc(period.title)
+        items.append(f'<li class="{plan.ix.band(period)}">{name} '
+                     f'<span class="tl-period-dates">({esc(period_dates(period))})</span>{description}</li>')
+    return '<ul class="tl-periods" aria-label="Periods">\n' + "\n".join(items) + "\n</ul>\n"
+
+
+def year_counts(plan: Plan) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for event in plan.ix.events:
+        counts[event.year] += 1
+    return counts
+
+
+def filters(plan: Plan) -> str:
+    """The reader's filters. Hidden until timeline.js runs: without script the page is the full list.
+    Options cover the whole timeline, whatever part of it this page shows."""
+    ix = plan.ix
+    groups = [
+        ("tag", "Tags", [(t, t, len(ix.by_tag[t])) for t in sorted(ix.by_tag)]),
+        ("place", "Places", sorted(((p, ix.place_name(p), len(es)) for p, es in ix.by_place.items()),
+                                   key=lambda o: o[1].casefold())),
+        ("publisher", "Sources", sorted(((slug, ix.publisher_names[slug], len(es))
+                                        for slug, es in ix.by_publisher.items()), key=lambda o: o[1].casefold())),
+        ("year", "Years", [(str(y), str(y), n) for y, n in sorted(year_counts(plan).items())]),
+    ]
+    index = f' data-index="{attr(plan.urls.href(HOME, FILTER_INDEX))}"' if ix.listing_pages else ""
+    out = [f'<form class="tl-filters" id="tl-filters" hidden aria-label="Filter the timeline" '
+           f'data-count="{len(ix.events)}"{index}>']
+    for name, label, options in groups:
+        boxes = "".join(f'<label><input type="checkbox" name="{name}" value="{esc(value)}"> {esc(text)} '
+                        f'<span class="tl-count-n">({count})</span></label>' for value, text, count in options)
+        caret = '<span class="tl-caret" aria-hidden="true">▾</span>'
+        out.append(f'<details class="tl-filter" data-filter="{name}"><summary>{label} {caret} '
+                   f'<span class="tl-chosen" data-for="{name}"></span></summary>'
+                   f'<fieldset><legend class="tl-sr-only">{label}</legend>{boxes}</fieldset></details>')
+    out.append(f'<p class="tl-status" role="status" aria-live="polite">Showing all {len(ix.events)} events</p>'
+               '<button type="reset" class="md-button tl-reset">Reset filters</button></form>\n')
+    return "".join(out)
+
+
+def overview(plan: Plan, here: str) -> str:
+    """The home page of a long timeline: each year, with its months, linking to their pages."""
+    rows = []
+    for year, events in by_year(plan.ix.events).items():
+        months = plan.ix.listing_pages[year_uri(year)].months
+        counts: dict[int | None, int] = defaultdict(int)
+        for event in events:
+            counts[event.start.month] += 1
+        parts = "".join(f'<li>{plan.link(here, month_uri(year, m), MONTHS[m])} '
+                        f'<span class="tl-count-n">({counts[m]})</span></li>' for m in months)
+        rows.append(f'<li>{plan.link(here, year_uri(year), str(year), "tl-year-link")} '
+                    f'<span class="tl-count-n">{len(events)} event{"s" if len(events) != 1 else ""}</span>'
+                    + (f'<ul class="tl-months">{parts}</ul>' if parts else "") + "</li>")
+    return '<ul class="tl-overview">\n' + "\n".join(rows) + "\n</ul>\n"
+
+
+def home_page(plan: Plan, intro: str | None) -> MarkdownPage:
+    """The home page: the hand-written docs/index.md (if any), with the timeline where it says
+    <!-- timeline --> (or after it)."""
+    ix, frag = plan.ix, Fragments()
+    events = ix.events
+    count = len(events)
+    summary = (f'<p class="tl-summary">{count} event{"s" if count != 1 else ""}'
+               + (f", {esc(human_range(events[0].start, None))} to "
+                  f"{esc((events[-1].end or events[-1].start).human())}" if count else "")
+               + ".</p>\n")
+    if ix.listing_pages:
+        listing = frag.add(overview(plan, HOME) + '\n<ol class="tl-list tl-results" hidden></ol>')
+    else:
+        listing = grouped(plan, frag, HOME, list(events), marks=period_marks(plan))
+    body = frag.add(summary + periods_legend(plan, HOME) + filters(plan)) + "\n" + listing
+    if intro is None:
+        return frag.page(front_matter("Timeline") + "# Timeline\n\n" + body)
+    if TIMELINE_MARKER in intro:
+        return frag.page(intro.replace(TIMELINE_MARKER, "\n" + body + "\n", 1))
+    return frag.page(intro.rstrip("\n") + "\n\n" + body)
+
+
+def listing_page(plan: Plan, uri: str) -> MarkdownPage:
+    """A year, or a month, of a long timeline."""
+    ix, frag = plan.ix, Fragments()
+    page = ix.listing_pages[uri]
+    marks = period_marks(plan)
+    pages = list(ix.listing_pages)
+    index = pages.index(uri)
+    step = []
+    if index > 0:
+        step.append(f'<a class="tl-prev" rel="prev" href="{attr(plan.urls.href(uri, pages[index - 1]))}">'
+                    f'<span class="tl-label">Previous</span> {esc(ix.listing_pages[pages[index - 1]].title)}</a>')
+    if index + 1 < len(pages):
+        step.append(f'<a class="tl-next" rel="next" href="{attr(plan.urls.href(uri, pages[index + 1]))}">'
+                    f'<span class="tl-label">Next</span> {esc(ix.listing_pages[pages[index + 1]].title)}</a>')
+    step.append(f'<a class="tl-up" href="{attr(plan.urls.href(uri, HOME))}">'
+                '<span class="tl-label">The whole timeline</span></a>')
+    out = [front_matter(page.title), f"# {page.title}\n"]
+    year = int(page.title.split()[-1])
+    if page.months:  # a year split into months: list them, then the events known only to the year
+        parts = "".join(f'<li>{plan.link(uri, month_uri(year, m), f"{MONTHS[m]} {year}")} '
+                        f'<span class="tl-count-n">({len(ix.listing_pages[month_uri(year, m)].events)})'
+                        "</span></li>" for m in page.months)
+        out.append(frag.add(f'<ul class="tl-overview">{parts}</ul>'))
+        if page.events:
+            out.append(f"## {year}\n")
+            out.append(frag.add(event_list(plan, uri, page.events, marks)))
+    elif " " in page.title:  # a month page
+        out.append(count_line(len(page.events)) + "\n")
+        out.append(frag.add(event_list(plan, uri, page.events, marks)))
+    else:  # a year page
+        out.append(count_line(len(page.events)) + "\n")
+        out.append(grouped(plan, frag, uri, page.events, level=2, marks=marks, with_year=False))
+    out.append(frag.add('<nav class="tl-prevnext" aria-label="Other parts of the timeline">' + "".join(step) + "</nav>"))
+    return frag.page("\n".join(out))

@@ -1,0 +1,90 @@
+"""Every address in the site: where each generated page and file lives, and how pages link.
+
+Pages are named by their source uri, as if they were Markdown files in docs/ ('events/x.md');
+`Urls` turns one into the site-relative URL MkDocs will give it and writes relative links, so the
+site works on any host and in any subfolder.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from .model import slugify
+
+HOME = "index.md"
+MAP = "map.md"
+PLACES_INDEX, TAGS_INDEX, SOURCES_INDEX = "places/index.md", "tags/index.md", "sources/index.md"
+FILTER_INDEX = "timeline-index.json"  # what the filters of a split timeline search
+ASSETS = "assets/timeline"  # the timeline's own CSS, script and bundled libraries
+
+
+def event_uri(event_id: str) -> str:
+    return f"events/{event_id}.md"
+
+
+def place_uri(place_id: str) -> str:
+    return f"places/{place_id}.md"
+
+
+def tag_uri(tag: str) -> str:
+    return f"tags/{tag}.md"
+
+
+def publisher_slug(publisher: str) -> str:
+    """The URL name of a publisher's page; names with no ASCII letters get a stable code."""
+    slug = slugify(publisher)
+    if slug and slug != "index":
+        return slug
+    return "publisher-" + hashlib.sha1(publisher.encode()).hexdigest()[:8]
+
+
+def publisher_uri(publisher: str) -> str:
+    return f"sources/{publisher_slug(publisher)}.md"
+
+
+def year_uri(year: int) -> str:
+    """A year of a timeline too long for one page."""
+    return f"timeline/{year}.md"
+
+
+def month_uri(year: int, month: int) -> str:
+    return f"timeline/{year}/{month:02d}.md"
+
+
+def split_uri(base: str, year: int) -> str:
+    """A year of a place, tag or source page too long for one page: places/x.md → places/x/2020.md."""
+    return f"{base[:-3]}/{year}.md"
+
+
+def asset(path: str) -> str:
+    return f"{ASSETS}/{path}"
+
+
+@dataclass(frozen=True)
+class Urls:
+    directory_urls: bool = True
+
+    def url(self, uri: str) -> str:
+        """Site-relative URL of a source uri: 'events/x.md' → 'events/x/'."""
+        stem = uri[:-3]
+        if not self.directory_urls:
+            return stem + ".html"
+        if stem == "index":
+            return ""
+        return (stem[:-len("index")] if stem.endswith("/index") else stem + "/")
+
+    def href(self, from_uri: str, to_uri: str) -> str:
+        """A relative link from one page to a page (a .md uri) or a file (a site path)."""
+        here = self.url(from_uri)
+        folder = here if here.endswith("/") else here.rpartition("/")[0] + "/" if "/" in here else ""
+        return _relative(folder, self.url(to_uri) if to_uri.endswith(".md") else to_uri)
+
+
+def _relative(folder: str, target: str) -> str:
+    """'events/x/' to 'tags/t/' → '../../tags/t/'. Both are site-relative; `folder` ends with '/' or is ''."""
+    here = folder.split("/")[:-1] if folder else []
+    there = target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:]) or "./"
