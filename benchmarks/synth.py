@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from timeline.writer import make_id  # the caller (bench.py) puts the repository on sys.path
+
 YEARS = (2015, 2024)
 N_PLACES = 300
 
@@ -266,10 +268,7 @@ def make_ids(rng: random.Random, count: int, places: list[Place]) -> list[tuple[
         dates = make_dates(rng)
         where = rng.sample(places, 2 if rng.random() < 0.10 else 1)
         title = f"{rng.choice(ACTORS)} {rng.choice(VERBS)} {where[0].name}"
-        base = f"{dates.date[:10]}-{slug(title)}"
-        event_id, n = base, 2
-        while event_id in taken:
-            event_id, n = f"{base}-{n}", n + 1
+        event_id = make_id(dates.date, title, taken)  # the tool's own id maker, as `new` and `import` use
         taken.add(event_id)
         plans.append((event_id, dates, title, where))
     return plans

@@ -117,7 +117,7 @@ def test_fmt_leaves_broken_files_alone(project):
 
 
 def test_example_events_are_formatted(project):
-    from timeline.edit import format_event
+    from timeline.fmt import format_event
     for file in sorted((REPO / "events").rglob("*.md")):
         raw = file.read_bytes()
         assert format_event(raw).text.encode() == raw, f"{file}: run python build_timeline.py fmt"

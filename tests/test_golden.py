@@ -17,8 +17,13 @@ def differences(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[st
             diff = difflib.unified_diff(expected[path].decode("utf-8", "replace").splitlines(),
                                         actual[path].decode("utf-8", "replace").splitlines(),
                                         f"golden/{path}", f"built/{path}", n=1, lineterm="")
-            out.append("\n".join(list(diff)[:12]))
+            out.append("\n".join(_short(line) for line in list(diff)[:12]))
     return out
+
+
+def _short(line: str, width: int = 240) -> str:
+    """A long line (a one-line JSON file) cut short."""
+    return line if len(line) <= width else line[:width] + f"… ({len(line):,} characters)"
 
 
 @pytest.mark.parametrize("variant", ["example", "paged"])

@@ -10,7 +10,7 @@ from conftest import Project
 
 from timeline import exports
 from timeline.check import check_project as validate_project
-from timeline.importer import html_to_markdown, html_to_text, import_timelinejs
+from timeline.importers import html_to_markdown, html_to_text, import_timelinejs
 from timeline.markup import Renderer
 from timeline.model import Source
 
@@ -121,8 +121,8 @@ def test_export_then_import_gives_back_the_same_events(project, tmp_path):
     assert _without_path(imported.events) == _without_path(timeline.events)
     assert fresh.run("validate")[0] == 0
     text = (fresh.root / "events/2020/2020-02-27-airstrike.md").read_text(encoding="utf-8")
-    assert "title: 'Air strike: 33 Turkish soldiers killed'\ndate: 2020-02-27T22:30+03:00\n" in text
-    assert "  - title: 'Yes'\n" in text  # YAML would read a bare Yes as true
+    assert 'title: "Air strike: 33 Turkish soldiers killed"\ndate: 2020-02-27T22:30+03:00\n' in text
+    assert '  - title: "Yes"\n' in text  # YAML would read a bare Yes as true
 
     again = import_timelinejs(fresh.root, exported)
     assert again.written == []
@@ -169,6 +169,7 @@ sources:
     publisher: TimelineJS import
 tags: [turkey-syria]
 ---
+
 Forces clashed near [Saraqeb](https://example.org/map), according to **Turkey**.
 
 Second *paragraph*
@@ -343,3 +344,48 @@ def test_custom_folder(project, tmp_path):
     result = import_timelinejs(project.root, source, place="Idlib", folder="events/imported/")
     assert result.written == ["events/imported/2020-one.md"]
     assert project.run("validate")[0] == 0
+
+
+# ------------------------------------------------------------------ problems as diagnostics, at the input's lines
+
+def prop(path) -> str:
+    return str(path).replace(":", "%3A").replace(",", "%2C")
+
+
+def test_import_reports_each_problem_at_its_slide_or_row_line(project, tmp_path):
+    source = tmp_path / "t.json"
+    source.write_text('{\n  "title": {"text": {"headline": "T"}},\n  "events": [\n'
+                      '    {"start_date": {"year": 2020}, "text": {"headline": "Fine"}},\n'
+                      '    {"start_date": {"year": 2020, "month": 2, "day": 30},\n     "text": {"headline": "Bad"}}\n'
+                      '  ]\n}\n', encoding="utf-8")
+    status, out, err = project.run("import", "timelinejs", str(source), "--place", "Idlib")
+    assert status == 0, err
+    assert out.splitlines() == [
+        "wrote events/2020/2020-fine.md",
+        f"{source}:1: warning: sources: 1 event cites the placeholder source 'T' (publisher 'TimelineJS import'): "
+        "check each one and replace it with the article its facts come from [import-note]",
+        f"{source}:2: warning: title slide 'T': title slide not imported (event files have no title slide) [import-note]",
+        f"{source}:5: error: slide 2 'Bad': start date: '2020-02-30': February 2020 has 29 days [import-skipped]",
+    ]
+    sheet = tmp_path / "s.csv"
+    sheet.write_text('Year,Month,Day,Headline,Text\n2020,1,,"One",\n2020,13,,"Two","a\nlong text"\n2020,14,,Three,\n',
+                     encoding="utf-8")
+    status, out, _ = project.run("import", "timelinejs", str(sheet), "--place", "Idlib", "--format", "github")
+    assert status == 0
+    assert [line.split("::")[1] for line in out.splitlines() if line.startswith("::error")] == [
+        f"error file={prop(sheet)},line=3", f"error file={prop(sheet)},line=5"]  # the row with a two-line cell starts on 3
+
+
+def test_unreadable_input_is_a_diagnostic_at_its_line(project, tmp_path):
+    source = tmp_path / "bad.json"
+    source.write_text('{\n "events": [\n  {"start_date": \n', encoding="utf-8")
+    status, out, err = project.run("import", "timelinejs", str(source))
+    assert status == 1
+    assert out == (f"{source}:4: error: not valid JSON: Expecting value (line 4, column 1) [import-unreadable]\n")
+
+
+def test_json_lines_finds_every_slide_and_era():
+    from timeline.importers.readers import json_lines
+    text = '{"title": {},\n"events": [\n{"a": "]"},\n\n  {"b": [1,\n2]}, 3\n],\n"eras": [{}]}'
+    assert json_lines(text) == {"title": [1], "events": [3, 5, 6], "eras": [8]}
+    assert json_lines('{"events": [') == {}  # never raises, whatever it is given

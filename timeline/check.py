@@ -119,7 +119,7 @@ def check_periods(file: SourceFile | None) -> tuple[tuple[Period, ...], list[Dia
         start, end = values.get("start"), values.get("end")
         if start and end and end.last_day < start.first_day:
             r.error(fields["end"].line, f"end {end.iso()} is before start {start.iso()}", "end-before-start")
-        if len(problems) == before:
+        if len(problems) == before and period_id and start:  # (no problem: both are there)
             periods.append(Period(period_id, values["title"], start, end, values.get("description")))
     periods.sort(key=lambda p: (p.start.sort_key, p.id))
     return tuple(periods), problems
@@ -191,7 +191,7 @@ def check_event(file: SourceFile, names: Names, places_ok: bool = True) -> FileR
     if sources and start:
         _source_warnings(r, start, sources)
     event = None
-    if r.errors() == before and id_ok and None not in (values.get("title"), start, sources) and place_ids:
+    if r.errors() == before and id_ok and values.get("title") and start and sources and place_ids:
         event = Event(stem, doc.path, values["title"], start, end, tuple(place_ids),
                       tuple(Source(**source) for source, _, _ in sources),
                       tuple(t for t, _ in values.get("tags") or ()), tuple(i for i, _ in values.get("related") or ()),
@@ -329,18 +329,18 @@ def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, li
         results.append(cached[1])
     for gone in cache.files.keys() - {f.path for f in inputs.events}:
         del cache.files[gone]
-    events = [result.event for result in results if result.event is not None]
-    for result in results:
-        problems += result.problems
+    events = [checked.event for checked in results if checked.event is not None]
+    for checked in results:
+        problems += checked.problems
     problems += cross_checks(results, events)
     if inputs.events and inputs.places is None and not any(p.path == "places.yml" for p in inputs.problems):
         problems.append(error("places.yml", 1, "places.yml is missing: every event needs a place from it",
                               "missing-places"))
     bad = {p.path for p in problems if p.is_error}
     events = sorted((e for e in events if e.path not in bad), key=lambda e: e.sort_key)
-    result = (Timeline(tuple(events), places, periods), sorted_unique(problems))
-    cache.last = (whole, result)
-    return result[0], list(result[1])
+    outcome = (Timeline(tuple(events), places, periods), sorted_unique(problems))
+    cache.last = (whole, outcome)
+    return outcome[0], list(outcome[1])
 
 
 def check_project(root, cache: CheckCache | None = None) -> tuple[Timeline, list[Diagnostic]]:

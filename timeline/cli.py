@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .check import CheckCache, check_project
-from .diagnostics import Diagnostic
-from .load import printable  # editor text on a terminal: no escape sequences, no bells
+from .diagnostics import error
+from .report import report, show
 
 
 def find_root(fallback: Path) -> Path:
@@ -21,65 +21,6 @@ def find_root(fallback: Path) -> Path:
     if (here / "mkdocs.yml").exists() or (here / "events").is_dir():
         return here
     return fallback
-
-
-def github_line(d: Diagnostic) -> str:
-    """A GitHub Actions workflow command: shows the problem inline on the pull request."""
-    def prop(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
-
-    def data(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-    code = f" [{d.code}]" if d.code else ""
-    return f"::{d.severity} file={prop(d.path)},line={d.line}::{data(d.message + code)}"
-
-
-def summary(problems: list[Diagnostic], events: int) -> str:
-    errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
-    files = len({p.path for p in problems})
-    if not problems:
-        return f"OK: {events} event{'s' if events != 1 else ''}, no problems"
-    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
-    if warnings:
-        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    return f"{', '.join(parts)} in {files} file{'s' if files != 1 else ''}"
-
-
-def context(root: Path, problem: Diagnostic, cache: dict[str, list[str]]) -> str:
-    """The offending line and the suggested fix, shown under a diagnostic for a human reader."""
-    if problem.path not in cache:
-        try:
-            text = (root / problem.path).read_bytes().decode("utf-8-sig", errors="replace")
-            cache[problem.path] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        except OSError:
-            cache[problem.path] = []
-    lines = cache[problem.path]
-    out = []
-    if 0 < problem.line <= len(lines) and lines[problem.line - 1].strip() and problem.code not in NO_EXCERPT:
-        out.append(f"  {problem.line:>4} | {printable(lines[problem.line - 1][:160].expandtabs(4))}")
-    if problem.hint:
-        out.append(f"       = fix: {printable(problem.hint)}")
-    return "\n".join(out)
-
-
-# Codes whose line 1 is not where the problem is (the file as a whole), so no excerpt.
-NO_EXCERPT = {"missing-key", "bad-id", "duplicate-id", "file-too-large", "not-utf8", "binary-file", "symlink",
-              "publisher-spelling", "missing-places", "not-markdown"}
-
-
-def report(problems: list[Diagnostic], fmt: str, events: int, root: Path | None = None) -> None:
-    """Diagnostics on standard output, one per line (the contract tools parse). For people, each is
-    followed on standard error by the offending line and the fix, and a summary closes the report."""
-    cache: dict[str, list[str]] = {}
-    for problem in problems:
-        print(github_line(problem) if fmt == "github" else problem.format(), flush=True)
-        if fmt == "text" and root is not None:
-            extra = context(root, problem, cache)
-            if extra:
-                print(extra, file=sys.stderr, flush=True)
-    print(summary(problems, events), file=sys.stderr)
 
 
 def report_only(root: Path, paths: list[str]) -> set[str] | None:
@@ -200,7 +141,7 @@ def event_files(root: Path, paths: list[str]) -> list[Path]:
 
 
 def cmd_fmt(root: Path, args) -> int:
-    from .edit import format_files
+    from .fmt import format_files
     from .load import relative
     changed, skipped = format_files(event_files(root, args.paths), check=args.check)
     for file, reason in skipped:
@@ -233,11 +174,15 @@ def cmd_new(root: Path, args) -> int:
 
 
 def cmd_import(root: Path, args) -> int:
-    from .importer import import_timelinejs
+    from .importers import Unreadable, import_timelinejs
+    from .load import printable
     try:
         result = import_timelinejs(root, Path(args.file), place=args.place, source_title=args.source_title,
                                    source_publisher=args.source_publisher, source_url=args.source_url,
                                    dry_run=args.dry_run)
+    except Unreadable as exc:
+        show([error(printable(args.file), exc.line, exc.reason, "import-unreadable")], args.format)
+        return 1
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -246,10 +191,7 @@ def cmd_import(root: Path, args) -> int:
         return 1
     for path in result.written:
         print(f"{'would write' if args.dry_run else 'wrote'} {path}")
-    for line in result.report:
-        print(f"note: {line}", file=sys.stderr)
-    for line in result.skipped:
-        print(f"skipped: {line}", file=sys.stderr)
+    show(sorted(result.diagnostics, key=lambda d: d.line), args.format)
     print(f"{len(result.written)} event{'s' if len(result.written) != 1 else ''} "
           f"{'to import' if args.dry_run else 'imported'}, {len(result.skipped)} skipped, "
           f"{len(result.report)} note{'s' if len(result.report) != 1 else ''}", file=sys.stderr)
@@ -306,6 +248,8 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--source-publisher", help="its publisher")
     i.add_argument("--source-url", help="its address")
     i.add_argument("--dry-run", action="store_true", help="write nothing; say what would be written")
+    i.add_argument("--format", choices=["text", "github"], default="text",
+                   help="text: FILE:LINE: error: MESSAGE; github: GitHub Actions annotations")
     return p
 
 

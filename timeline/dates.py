@@ -46,7 +46,7 @@ def parse_date(text: str) -> PartialDate | str:
     if month is not None and not MONTH_RANGE[0] <= month <= MONTH_RANGE[1]:
         return f"{text!r}: month {month} does not exist (1 to 12)"
     day = _int(match["day"])
-    if day is not None:
+    if month is not None and day is not None:  # (the grammar gives a day only with a month)
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
             return f"{text!r}: {MONTHS[month]} {year} has {last} days"

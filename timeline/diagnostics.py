@@ -79,6 +79,10 @@ CODES = {
     "duplicate-alias": ("error", "Two places share a name or alias, so events could not say which one they mean."),
     # periods.yml
     "periods-bad-shape": ("error", "periods.yml is not a list of periods (or a mapping from period ids to their fields)."),
+    # import timelinejs (at lines of the file being imported)
+    "import-unreadable": ("error", "The file to import is neither TimelineJS JSON nor a TimelineJS Google Sheets CSV."),
+    "import-skipped": ("error", "A slide or row was not imported; the message says why."),
+    "import-note": ("warning", "Something in a slide or row could not be carried over (media, eras, display dates)."),
 }
 
 

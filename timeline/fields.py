@@ -359,9 +359,9 @@ def read_table(table: Table, r: Reading, entries: dict[str, Entry], line: int, i
     unknown keys and missing required ones reported. `without`: keys given elsewhere (an id as
     the mapping's key)."""
     known = [key for key in table.keys() if key not in without]
-    for key, entry in entries.items():
+    for key, given in entries.items():
         if key not in known:
-            unknown_key(r, entry, known, table.name)
+            unknown_key(r, given, known, table.name)
     values: dict[str, Any] = {}
     for f in table.fields:
         entry = entries.get(f.key)

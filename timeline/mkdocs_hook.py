@@ -220,7 +220,7 @@ def add_generated(hook: TimelineHook, build: Build, files, config, timeline: Tim
     api = engine.running(config)
     File, InclusionLevel, PluginError = api.files.File, api.files.InclusionLevel, api.exceptions.PluginError
 
-    class GeneratedFile(File):
+    class GeneratedFile(File):  # type: ignore[misc, valid-type]  # the running engine's File, found at run time
         """Written again by a dirty rebuild only when its content changed since the last build."""
 
         keep = False

@@ -105,10 +105,9 @@ def human_range(start: PartialDate, end: PartialDate | None) -> str:
     """"3 February 2020", "3–5 February 2020", "December 2019 – 5 March 2020"."""
     if end is None or end == start:
         return start.human()
-    plain_days = start.precision == end.precision == "day"
-    if plain_days and start.year == end.year and start.month == end.month:
-        return f"{start.day}–{end.day} {MONTHS[start.month]} {start.year}"
-    if plain_days and start.year == end.year:
+    if start.precision == end.precision == "day" and start.month is not None and start.year == end.year:
+        if start.month == end.month:
+            return f"{start.day}–{end.day} {MONTHS[start.month]} {start.year}"
         return f"{start.day} {MONTHS[start.month]} – {end.human()}"
     return f"{start.human()} – {end.human()}"
 

@@ -11,12 +11,37 @@ from pathlib import Path
 
 from .check import check, check_event, gazetteer
 from .dates import DATE_FORMS, parse_date
-from .edit import NewEvent, event_id, render_event
 from .load import SourceFile, find_event_files, load_project, relative
 from .model import PartialDate, slugify
-from .names import closest
+from .names import closest, fold
+from .writer import DateText, FlowList, event_file, make_id
 
 REQUIRED = ("title", "date", "place", "source_title", "source_publisher")
+NEW_BODY = ("<!-- Write what happened: neutral wording, every figure and claim attributed\n"
+            "     (\"according to …\"). This comment is not shown on the site. -->")
+
+
+def checked_date(text: str) -> PartialDate:
+    """A date the answers' checks have already accepted."""
+    result = parse_date(text)
+    if isinstance(result, str):
+        raise ValueError(result)
+    return result
+
+
+def new_fields(given: dict, start: PartialDate) -> dict:
+    """The front matter of the new event, from the answers."""
+    places = given["place"]
+    source = {"title": given["source_title"], "publisher": given["source_publisher"]}
+    if given.get("source_url"):
+        source["url"] = given["source_url"]
+    fields: dict = {"title": given["title"], "date": DateText(start.iso()),
+                    "place": places[0] if len(places) == 1 else FlowList(places), "sources": [source]}
+    if given.get("end"):
+        fields["end"] = DateText(checked_date(given["end"]).iso())
+    if given.get("tag"):
+        fields["tags"] = FlowList(given["tag"])
+    return fields
 
 
 class Answers:
@@ -128,21 +153,18 @@ def create_event(root: Path, args) -> int:
     for tag in given.get("tag") or []:
         if note := answers.tag_note(tag):
             print(f"note: {note}", file=sys.stderr)
-    start = parse_date(given["date"])
-    new_id = args.id or event_id(start.iso(), given["title"], answers.taken)
+    start = checked_date(given["date"])
+    new_id = args.id or make_id(start.iso(), given["title"], {fold(t) for t in answers.taken})
     if new_id in answers.taken:
         print(f"error: an event with the id {new_id!r} already exists; choose another --id", file=sys.stderr)
         return 1
     folder = root / "events" / (args.folder or str(start.year))
     target = folder / f"{new_id}.md"
-    event = NewEvent(given["title"], start.iso(), tuple(given["place"]), given["source_title"],
-                     given["source_publisher"], given.get("source_url") or "", tuple(given.get("tag") or ()),
-                     parse_date(given["end"]).iso() if given.get("end") else "")
-    text = render_event(event)
-    result = check_event(SourceFile(relative(root, target), text.encode("utf-8")), answers.names)
-    if result.event is None:
-        for problem in sorted(result.problems):
-            print(problem.format(), file=sys.stderr)
+    text = event_file(new_fields(given, start), NEW_BODY)
+    checked = check_event(SourceFile(relative(root, target), text.encode("utf-8")), answers.names)
+    if checked.event is None:
+        for diagnostic in sorted(checked.problems):
+            print(diagnostic.format(), file=sys.stderr)
         print("nothing was written", file=sys.stderr)
         return 1
     folder.mkdir(parents=True, exist_ok=True)

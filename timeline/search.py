@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Set
 
 from .model import Event, Timeline
 from .pages import HtmlPage
@@ -26,7 +27,7 @@ _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"[\w'’]+(?:\.[\w'’]+)*", re.UNICODE)  # split at hyphens, as the search engine does
 
 
-def plain_words(markdown_text: str, known: set[str] = frozenset()) -> list[str]:
+def plain_words(markdown_text: str, known: Set[str] = frozenset()) -> list[str]:
     """The words of a body, lowercased, each once, in order, without stop words, Markdown syntax
     and the `known` words (those already in the title)."""
     text = re.sub(r"\]\([^)]*\)", "] ", markdown_text)  # link targets are not words of the body

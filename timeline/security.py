@@ -12,6 +12,7 @@ import base64
 import functools
 import hashlib
 import re
+from collections.abc import Sequence
 
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.S | re.I)
 _CHARSET = re.compile(r"<meta\s+charset=[\"']?utf-8[\"']?\s*/?>", re.I)
@@ -35,7 +36,7 @@ def _hash_source(script: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def policy(html: str, image_hosts: list[str] = ()) -> str:
+def policy(html: str, image_hosts: Sequence[str] = ()) -> str:
     """`html`: the page without its own content, so that only the theme's scripts are hashed."""
     """The page's policy: everything from the site itself; images also from the map's tile host."""
     scripts = " ".join(["'self'", *inline_script_hashes(html)])
@@ -45,7 +46,7 @@ def policy(html: str, image_hosts: list[str] = ()) -> str:
             "form-action 'self'")
 
 
-def add_policy(html: str, image_hosts: list[str] = (), untrusted: str = "") -> str:
+def add_policy(html: str, image_hosts: Sequence[str] = (), untrusted: str = "") -> str:
     """Insert the CSP <meta> right after <meta charset>, before any script it must govern. Inline
     scripts inside `untrusted` (the page's own content) are not allowed to run."""
     trusted = html.replace(untrusted, "", 1) if untrusted else html

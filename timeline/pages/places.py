@@ -50,10 +50,9 @@ def map_page(plan: Plan) -> HtmlPage:
                     + heading(2, "All places with events") + f'<ul class="tl-place-list">{rows}</ul>\n' + note)
 
 
-def _coordinates(place: Place) -> str:
-    return (f'<span class="tl-coords" data-lat="{place.lat}" data-lon="{place.lon}">'
-            f"{abs(place.lat):.4f}° {'N' if place.lat >= 0 else 'S'}, "
-            f"{abs(place.lon):.4f}° {'E' if place.lon >= 0 else 'W'}</span>")
+def _coordinates(lat: float, lon: float) -> str:
+    return (f'<span class="tl-coords" data-lat="{lat}" data-lon="{lon}">'
+            f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'E' if lon >= 0 else 'W'}</span>")
 
 
 def place_page(plan: Plan, place: Place) -> tuple[HtmlPage, dict[str, HtmlPage]]:
@@ -69,8 +68,8 @@ def place_page(plan: Plan, place: Place) -> tuple[HtmlPage, dict[str, HtmlPage]]
     if place.parent and place.parent in ix.timeline.places:
         facts.append("<dt>Part of</dt><dd>" + plan.link(here, place_uri(place.parent), ix.place_name(place.parent))
                      + "</dd>")
-    if place.has_coordinates:
-        facts.append(f"<dt>Coordinates</dt><dd>{_coordinates(place)}</dd>")
+    if place.lat is not None and place.lon is not None:
+        facts.append(f"<dt>Coordinates</dt><dd>{_coordinates(place.lat, place.lon)}</dd>")
     if facts:
         out.append('<dl class="tl-facts">' + "".join(facts) + "</dl>\n")
     if place.description:

@@ -1,9 +1,11 @@
-"""Writing event files: `fmt` puts front matter into canonical order, `new` starts a valid file.
+"""`fmt`: put an event file's front matter into the canonical key order (the field table's).
 
-`fmt` reorders the front matter as text, key block by key block: a comment line travels with the
-key below it, an end-of-line comment with its own line, and quoting and flow lists stay exactly
-as typed, so a diff shows only moved lines. The data is parsed before and after; if it would
-differ, the file is left alone.
+It reorders the front matter as text, key block by key block: a comment line travels with the key
+below it, an end-of-line comment with its own line, and quoting and flow lists stay exactly as
+typed, so a diff shows only moved lines. That is why it does not rewrite the file through
+python-frontmatter as `new` and `import` do (writer.py): a YAML dump would drop the editor's
+comments (where the quotes resolving a relative date live) and requote every value. The data is
+parsed before and after; if it would differ, the file is left alone.
 """
 from __future__ import annotations
 
@@ -67,6 +69,9 @@ def _reorder_sources(lines: list[str]) -> list[str]:
     out.extend(before)
     for item in items:
         match = _ITEM.match(item[0])
+        if match is None:  # (items start with one)
+            out.extend(item)
+            continue
         prefix = match.group(0)
         column = len(prefix)
         first = " " * column + item[0][column:]
@@ -141,59 +146,3 @@ def format_files(files: list[Path], check: bool) -> tuple[list[Path], list[tuple
                 temp.write_bytes(new)
                 temp.replace(file)  # atomic: an interrupted fmt never leaves half a file
     return changed, skipped
-
-
-# ---------------------------------------------------------------- new
-
-def yaml_text(value: str) -> str:
-    """A YAML scalar for `value` as an editor would type it: plain when that reads back as the
-    same text, double-quoted (JSON rules, valid YAML) otherwise."""
-    try:
-        plain_ok = _plain(f"k: {value}") == {"k": value} and "\n" not in value
-    except yaml.YAMLError:
-        plain_ok = False
-    import json
-    return value if plain_ok else json.dumps(value, ensure_ascii=False)
-
-
-def event_id(date_iso: str, title: str, taken: set[str]) -> str:
-    """`2020-02-03-clashes-around-saraqeb`: the date at its precision, then the title's first words."""
-    from .model import slugify
-    words = slugify(title)
-    if len(words) > 50:
-        words = words[:50].rsplit("-", 1)[0]
-    base = "-".join(part for part in (slugify(date_iso[:10]), words) if part) or "event"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
-
-
-@dataclass(frozen=True)
-class NewEvent:
-    title: str
-    date: str
-    places: tuple[str, ...]
-    source_title: str
-    source_publisher: str
-    source_url: str = ""
-    tags: tuple[str, ...] = ()
-    end: str = ""
-
-
-def render_event(event: NewEvent) -> str:
-    """The text of a new event file, in canonical order, with a body left for the editor to write."""
-    lines = ["---", f"title: {yaml_text(event.title)}", f"date: {event.date}"]
-    if event.end:
-        lines.append(f"end: {event.end}")
-    places = [yaml_text(p) for p in event.places]
-    lines.append(f"place: {places[0]}" if len(places) == 1 else f"place: [{', '.join(places)}]")
-    lines += ["sources:", f"  - title: {yaml_text(event.source_title)}",
-              f"    publisher: {yaml_text(event.source_publisher)}"]
-    if event.source_url:
-        lines.append(f"    url: {yaml_text(event.source_url)}")
-    if event.tags:
-        lines.append(f"tags: [{', '.join(yaml_text(t) for t in event.tags)}]")
-    lines += ["---", "<!-- Write what happened: neutral wording, every figure and claim attributed",
-              "     (\"according to …\"). This comment is not shown on the site. -->", ""]
-    return "\n".join(lines)
