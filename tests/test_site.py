@@ -53,7 +53,24 @@ def test_event_page_shows_sources_backlinks_and_neighbours(example_site, example
     text = " ".join(page.text)
     for source in by_id[target]["sources"]:
         assert source["title"] in text and source["publisher"] in text
-    assert "Previous" in text or "Next" in text
+    # the neighbours are the events just before and after it in time, each linked by rel
+    html = (example_site / f"events/{target}/index.html").read_text(encoding="utf-8")
+    order = [e["id"] for e in example_data["events"]]
+    at = order.index(target)
+    nav = html.split('<nav class="tl-prevnext"', 1)[1].split("</nav>", 1)[0]
+    expected = ([f'rel="prev" href="../{order[at - 1]}/"'] if at > 0 else []) + \
+        ([f'rel="next" href="../{order[at + 1]}/"'] if at + 1 < len(order) else [])
+    assert expected and all(link in nav for link in expected), nav
+    assert nav.count('rel="prev"') == (at > 0) and nav.count('rel="next"') == (at + 1 < len(order))
+
+
+def test_first_and_last_events_link_only_inwards(example_site, example_data):
+    first, second = example_data["events"][0]["id"], example_data["events"][1]["id"]
+    last, before_last = example_data["events"][-1]["id"], example_data["events"][-2]["id"]
+    html = (example_site / f"events/{first}/index.html").read_text(encoding="utf-8")
+    assert 'rel="prev"' not in html and f'rel="next" href="../{second}/"' in html
+    html = (example_site / f"events/{last}/index.html").read_text(encoding="utf-8")
+    assert 'rel="next"' not in html and f'rel="prev" href="../{before_last}/"' in html
 
 
 def test_disputed_events_show_each_claim_with_its_source(example_site, example_data):

@@ -317,6 +317,19 @@ class Field:
     required: bool
     doc: str
     example: str = ""
+    prompt: str = ""  # the question `new` asks for it; empty: `new` does not ask
+
+    def read_answer(self, text: str) -> tuple[Any, str]:
+        """An answer typed at a prompt, read by the field's own kind: (value, "") or (None, the problem).
+        What is typed is text (no YAML reading of `yes` or `2020`); a list is typed with commas."""
+        r = Reading("", [], 1)
+        node: yaml.Node = yaml.ScalarNode(STR, text.strip())
+        if isinstance(self.kind, (OneOrMore, Slugs)) and "," in text:
+            node = yaml.SequenceNode("tag:yaml.org,2002:seq", [yaml.ScalarNode(STR, part.strip())
+                                                               for part in text.split(",") if part.strip()])
+        value = self.kind.read(r, self.key, 1, node)
+        errors = [p.message for p in r.problems if p.is_error]
+        return (None, errors[0]) if errors else (value, "")
 
 
 @dataclass(frozen=True)
@@ -379,11 +392,11 @@ LATITUDE, LONGITUDE = Degrees(-90, 90), Degrees(-180, 180)
 
 SOURCES = Table("source", (
     Field("title", Text(), True, "The article's headline.",
-          "Renewed fighting in Idlib, Syria puts strain on Moscow-Ankara axis"),
+          "Renewed fighting in Idlib, Syria puts strain on Moscow-Ankara axis", "Source: the article's headline"),
     Field("publisher", Text(), True, "Who published it. Spell it the same way every time: it names the source page.",
-          "Le Monde"),
+          "Le Monde", "Source: its publisher"),
     Field("url", Url(), False, "Where to read it: an absolute http(s) address. Leave it out if there is none.",
-          "https://www.dw.com/en/…"),
+          "https://www.dw.com/en/…", "Source: its address (https://…)"),
     Field("published", Date(), False, "When it was published, in the same forms as `date`.", "2020-02-20"),
     Field("claim", Text(), False, "What this source in particular reports, shown beside it. Use it for "
           "attributed figures and whenever sources disagree.", 'The SOHR counted 13 dead.'),
@@ -391,15 +404,16 @@ SOURCES = Table("source", (
 
 EVENTS = Table("event", (
     Field("title", Text(), True, "What happened, in one neutral line.",
-          "Turkish and Syrian government forces clash around Saraqeb"),
+          "Turkish and Syrian government forces clash around Saraqeb", "Title (what happened, neutrally)"),
     Field("date", Date(), True, "When it happened or began: YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[±HH:MM]. "
-          "Write only as much as the sources say.", "2020-02-03"),
+          "Write only as much as the sources say.", "2020-02-03", f"Date ({dates.DATE_FORMS})"),
     Field("end", Date(), False, "For a span: when it ended, in the same forms; not before `date`.", "2020-03-05"),
     Field("place", OneOrMore(Text()), True, "Where: a place id, name or alias from places.yml (any letter case), "
-          "or a list of them.", "Saraqeb"),
+          "or a list of them.", "Saraqeb", "Place (from places.yml; several separated by commas)"),
     Field("sources", Records(SOURCES, empty="cite at least one source"), True,
           "The articles the event comes from; at least one. See the source keys below.", ""),
-    Field("tags", Slugs("tag"), False, "Topics, as lowercase words joined by hyphens.", "[turkey, syrian-government]"),
+    Field("tags", Slugs("tag"), False, "Topics, as lowercase words joined by hyphens.", "[turkey, syrian-government]",
+          "Tags, separated by commas"),
     Field("related", Slugs("related id"), False, "Ids of other events this one belongs with; each gets a backlink.",
           "[2020-01-29-maaret-al-numan-captured]"),
     Field("dispute", Text(), False, "When sources disagree: what they disagree on, shown as a notice. "

@@ -1,77 +1,63 @@
 """`new`: start a correctly named, valid event file, from options or by asking in a terminal.
 
-Every answer is checked as it is given (a date that exists, a place in the gazetteer, a tag that
-is a slug), close spellings are suggested, and the finished file is run through the validator
-before it is written. An existing file is never overwritten.
+The questions are the field table's (fields.Field.prompt), and every answer is read by its
+field's own kind, so it is checked as `validate` would check it (a date that exists, a URL, tags
+that are slugs), plus the gazetteer for places; close spellings are suggested. The finished file
+is checked again before it is written. An existing file is never overwritten.
 """
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from .check import check, check_event, gazetteer
-from .dates import DATE_FORMS, parse_date
+from .fields import EVENTS, SOURCES, Field
 from .load import SourceFile, find_event_files, load_project, relative
-from .model import PartialDate, slugify
+from .model import PartialDate
 from .names import closest, fold
 from .writer import DateText, FlowList, event_file, make_id
 
-REQUIRED = ("title", "date", "place", "source_title", "source_publisher")
 NEW_BODY = ("<!-- Write what happened: neutral wording, every figure and claim attributed\n"
             "     (\"according to …\"). This comment is not shown on the site. -->")
-
-
-def checked_date(text: str) -> PartialDate:
-    """A date the answers' checks have already accepted."""
-    result = parse_date(text)
-    if isinstance(result, str):
-        raise ValueError(result)
-    return result
-
-
-def new_fields(given: dict, start: PartialDate) -> dict:
-    """The front matter of the new event, from the answers."""
-    places = given["place"]
-    source = {"title": given["source_title"], "publisher": given["source_publisher"]}
-    if given.get("source_url"):
-        source["url"] = given["source_url"]
-    fields: dict = {"title": given["title"], "date": DateText(start.iso()),
-                    "place": places[0] if len(places) == 1 else FlowList(places), "sources": [source]}
-    if given.get("end"):
-        fields["end"] = DateText(checked_date(given["end"]).iso())
-    if given.get("tag"):
-        fields["tags"] = FlowList(given["tag"])
-    return fields
+# Where each question's answer comes from on the command line.
+OPTIONS = {("event", "title"): "title", ("event", "date"): "date", ("event", "end"): "end", ("event", "place"): "place",
+           ("event", "tags"): "tag", ("source", "title"): "source_title", ("source", "publisher"): "source_publisher",
+           ("source", "url"): "source_url"}
 
 
 class Answers:
-    """What the editor has said so far, and the project's known places, tags and publishers."""
+    """What the project already holds that an editor may reuse or must match: places, tags, publishers."""
 
     def __init__(self, root: Path):
-        self.root = root
-        timeline, _ = check(load_project(root))  # what the editor may reuse: the valid events' tags, publishers
+        timeline, _ = check(load_project(root))  # the valid events' tags and publishers
         self.places = timeline.places
         self.names = gazetteer(self.places)
         self.taken = {f.name[:-3] for f in find_event_files(root, root / "events")[0]}  # invalid files too
         self.tags = {tag for event in timeline.events for tag in event.tags}
         self.publishers = {source.publisher for event in timeline.events for source in event.sources}
 
-    # Each check returns an error message, or "" when the answer is fine.
-    def check_date(self, text: str) -> str:
-        result = parse_date(text)
-        return "" if isinstance(result, PartialDate) else result
+    def read(self, field: Field, text: str) -> tuple[Any, str]:
+        """The answer's value, or the problem with it (the field's rules, then the gazetteer for places)."""
+        value, problem = field.read_answer(text)
+        if problem or field is not EVENTS.field("place"):
+            return value, problem
+        for spelling, _ in value:
+            if self.names.find(spelling) is None:
+                near = self.names.suggest(spelling)
+                return None, f"unknown place {spelling!r}" + (f"; did you mean {' or '.join(map(repr, near))}?"
+                                                              if near else "; add it to places.yml first")
+        return value, ""
 
-    def check_place(self, text: str) -> str:
-        if self.names.find(text) is not None:
-            return ""
-        near = self.names.suggest(text)
-        return f"unknown place {text!r}" + (f"; did you mean {' or '.join(map(repr, near))}?" if near else
-                                            "; add it to places.yml first")
-
-    def check_tag(self, text: str) -> str:
-        if slugify(text) != text:
-            return f"tag {text!r} must be lowercase letters, digits and hyphens, e.g. {slugify(text)!r}"
-        return ""
+    def words(self, field: Field) -> list[str]:
+        """What Tab completes for a question."""
+        if field is EVENTS.field("place"):
+            return sorted({p.name for p in self.places.values()} | {a for p in self.places.values() for a in p.aliases})
+        if field is EVENTS.field("tags"):
+            return sorted(self.tags)
+        if field is SOURCES.field("publisher"):
+            return sorted(self.publishers)
+        return []
 
     def tag_note(self, tag: str) -> str:
         if tag in self.tags or not self.tags:
@@ -80,8 +66,8 @@ class Answers:
         return f"{tag!r} is a new tag" + (f"; the existing tag {near[0]!r} is close" if near else "")
 
 
-def ask(prompt: str, check=None, optional: bool = False, words: list[str] | None = None) -> str:
-    """Ask until the answer passes `check`. Tab completes from `words` where readline exists."""
+def ask(prompt: str, read, optional: bool = False, words: list[str] | None = None) -> object:
+    """Ask until `read` accepts the answer. Tab completes from `words` where readline exists."""
     try:
         import readline
         readline.set_completer(lambda text, state: ([w for w in (words or []) if w.lower().startswith(text.lower())]
@@ -93,74 +79,94 @@ def ask(prompt: str, check=None, optional: bool = False, words: list[str] | None
     while True:
         answer = input(prompt).strip()
         if not answer and optional:
-            return ""
+            return None
         if not answer:
             print("  (required)")
             continue
-        problem = check(answer) if check else ""
+        value, problem = read(answer)
         if not problem:
-            return answer
+            return value
         print(f"  {problem}")
 
 
-def interview(answers: Answers, given: dict) -> dict:
-    """Ask for whatever the options did not give."""
-    print("New event. Press Tab to complete places and tags; Ctrl-C to stop without writing anything.")
-    values = dict(given)
-    if not values.get("title"):
-        values["title"] = ask("Title (what happened, neutrally): ")
-    if not values.get("date"):
-        values["date"] = ask(f"Date ({DATE_FORMS}): ", answers.check_date)
-    if not values.get("place"):
-        names = sorted({p.name for p in answers.places.values()} | {a for p in answers.places.values() for a in p.aliases})
-        values["place"] = [ask("Place (from places.yml): ", answers.check_place, words=names)]
-    if not values.get("source_title"):
-        values["source_title"] = ask("Source: the article's headline: ")
-    if not values.get("source_publisher"):
-        values["source_publisher"] = ask("Source: its publisher: ", words=sorted(answers.publishers))
-    if not values.get("source_url"):
-        values["source_url"] = ask("Source: its address (https://…, Enter for none): ", optional=True)
-    if not values.get("tag"):
-        text = ask("Tags, separated by commas (Enter for none): ", optional=True, words=sorted(answers.tags))
-        values["tag"] = [t.strip() for t in text.split(",") if t.strip()]
-    return values
+def questions() -> list[tuple[str, Field]]:
+    """The fields `new` asks about, in the table's order, sources' fields where `sources` is."""
+    out: list[tuple[str, Field]] = []
+    for f in EVENTS.fields:
+        if f.key == "sources":
+            out += [("source", s) for s in SOURCES.fields if s.prompt]
+        elif f.prompt:
+            out.append(("event", f))
+    return out
+
+
+def collect(answers: Answers, args, interactive: bool) -> tuple[dict[tuple[str, str], Any], list[str]]:
+    """The value of every question, from its option or (in a terminal) by asking; and the problems."""
+    values: dict[tuple[str, str], Any] = {}
+    problems: list[str] = []
+    missing: list[str] = []
+    if interactive:
+        print("New event. Press Tab to complete places and tags; Ctrl-C to stop without writing anything.")
+    for table, f in questions() + [("event", EVENTS.field("end"))]:
+        option = OPTIONS[(table, f.key)]
+        given = getattr(args, option, None)
+        if given:
+            value, problem = answers.read(f, ", ".join(given) if isinstance(given, list) else given)
+            if problem:
+                problems.append(problem)
+            values[(table, f.key)] = value
+        elif interactive and f.prompt:
+            hint = "" if f.required else ", Enter for none"
+            values[(table, f.key)] = ask(f"{f.prompt}{hint}: ", lambda text, f=f: answers.read(f, text),
+                                         optional=not f.required, words=answers.words(f))
+        elif f.required:
+            missing.append("--" + option.replace("_", "-"))
+    if missing:
+        problems.append(f"missing {', '.join(missing)} (or run `new` in a terminal to be asked)")
+    return values, problems
+
+
+def new_fields(values: dict[tuple[str, str], Any]) -> dict:
+    """The front matter of the new event, from the answers."""
+    def texts(key: str) -> list[str]:
+        return [text for text, _ in values.get(("event", key)) or []]
+
+    start: PartialDate = values[("event", "date")]
+    places = texts("place")
+    source = {key: values[("source", key)] for key in SOURCES.keys() if values.get(("source", key)) is not None}
+    fields: dict = {"title": values[("event", "title")], "date": DateText(start.iso()),
+                    "place": places[0] if len(places) == 1 else FlowList(places), "sources": [source]}
+    if values.get(("event", "end")):
+        fields["end"] = DateText(values[("event", "end")].iso())
+    if texts("tags"):
+        fields["tags"] = FlowList(texts("tags"))
+    return fields
 
 
 def create_event(root: Path, args) -> int:
     answers = Answers(root)
-    given = {"title": args.title, "date": args.date, "end": args.end, "place": args.place,
-             "source_title": args.source_title, "source_publisher": args.source_publisher,
-             "source_url": args.source_url, "tag": args.tag}
-    missing = [k for k in REQUIRED if not given.get(k)]
-    if missing:
-        if not sys.stdin.isatty():
-            options = ", ".join("--" + k.replace("_", "-") for k in missing)
-            print(f"error: missing {options} (or run `new` in a terminal to be asked)", file=sys.stderr)
-            return 2
-        try:
-            given = interview(answers, given)
-        except (KeyboardInterrupt, EOFError):
-            print("\nstopped: nothing was written", file=sys.stderr)
-            return 130
-    problems = [p for p in (answers.check_date(given["date"]),
-                            answers.check_date(given["end"]) if given.get("end") else "",
-                            *(answers.check_place(p) for p in given["place"]),
-                            *(answers.check_tag(t) for t in given.get("tag") or [])) if p]
+    interactive = sys.stdin.isatty()
+    try:
+        values, problems = collect(answers, args, interactive)
+    except (KeyboardInterrupt, EOFError):
+        print("\nstopped: nothing was written", file=sys.stderr)
+        return 130
     if problems:
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)
-        return 1
-    for tag in given.get("tag") or []:
+        return 2 if any(p.startswith("missing --") for p in problems) else 1
+    fields = new_fields(values)
+    for tag in fields.get("tags") or []:
         if note := answers.tag_note(tag):
             print(f"note: {note}", file=sys.stderr)
-    start = checked_date(given["date"])
-    new_id = args.id or make_id(start.iso(), given["title"], {fold(t) for t in answers.taken})
+    start: PartialDate = values[("event", "date")]
+    new_id = args.id or make_id(start.iso(), fields["title"], {fold(t) for t in answers.taken})
     if new_id in answers.taken:
         print(f"error: an event with the id {new_id!r} already exists; choose another --id", file=sys.stderr)
         return 1
     folder = root / "events" / (args.folder or str(start.year))
     target = folder / f"{new_id}.md"
-    text = event_file(new_fields(given, start), NEW_BODY)
+    text = event_file(fields, NEW_BODY)
     checked = check_event(SourceFile(relative(root, target), text.encode("utf-8")), answers.names)
     if checked.event is None:
         for diagnostic in sorted(checked.problems):

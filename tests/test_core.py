@@ -1,0 +1,92 @@
+"""The core on plain data, without MkDocs or a folder: the check and its cache, and page functions."""
+from __future__ import annotations
+
+from conftest import PLACES, event_text
+
+from timeline import check as core
+from timeline.dates import parse_date
+from timeline.load import Inputs, SourceFile
+from timeline.model import Event, Place, Source, Timeline
+from timeline.pages import HtmlPage, make_plan, plan_pages
+from timeline.pages.event import event_page
+from timeline.pages.places import place_page
+from timeline.settings import Settings
+
+GAZETTEER = SourceFile("places.yml", PLACES.encode())
+
+
+def inputs(**events: str) -> Inputs:
+    return Inputs(tuple(SourceFile(f"events/{name}.md", text.encode()) for name, text in sorted(events.items())),
+                  GAZETTEER)
+
+
+def test_check_on_data_needs_no_folder():
+    timeline, problems = core.check(inputs(a=event_text(), b=event_text(date="2020-02-04")))
+    assert problems == [] and [e.id for e in timeline.events] == ["a", "b"]
+
+
+def test_the_cache_rechecks_only_what_changed(monkeypatch):
+    cache = core.CheckCache()
+    calls: list[str] = []
+    real = core.check_event
+    monkeypatch.setattr(core, "check_event", lambda file, *a: calls.append(file.path) or real(file, *a))
+    core.check(inputs(a=event_text(), b=event_text()), cache)
+    assert calls == ["events/a.md", "events/b.md"]
+    calls.clear()
+    core.check(inputs(a=event_text(), b=event_text()), cache)  # nothing changed: the last result
+    assert calls == []
+    _, problems = core.check(inputs(a=event_text(), b=event_text(place="Atlantis")), cache)
+    assert calls == ["events/b.md"] and [p.code for p in problems] == ["unknown-place"]
+    calls.clear()
+    core.check(inputs(a=event_text()), cache)  # b deleted: forgotten, a not read again
+    assert calls == [] and set(cache.files) == {"events/a.md"}
+
+
+def test_a_changed_gazetteer_rechecks_every_event():
+    cache = core.CheckCache()
+    files = inputs(a=event_text(place="Atlantis"))
+    _, problems = core.check(files, cache)
+    assert [p.code for p in problems] == ["unknown-place"]
+    atlantis = PLACES + "atlantis:\n  name: Atlantis\n"
+    timeline, problems = core.check(Inputs(files.events, SourceFile("places.yml", atlantis.encode())), cache)
+    assert problems == [] and timeline.events[0].places == ("atlantis",)
+
+
+def date(text: str):
+    value = parse_date(text)
+    assert not isinstance(value, str)
+    return value
+
+
+def small_timeline(count: int) -> Timeline:
+    places = {"p": Place("p", "Somewhere", lat=1.0, lon=2.0)}
+    events = tuple(Event(f"e{i:02d}", f"events/e{i:02d}.md", f"Event {i}", date(f"{2018 + i % 3}-0{1 + i % 9}"),
+                         None, ("p",), (Source("A", "P"),)) for i in range(count))
+    return Timeline(tuple(sorted(events, key=lambda e: e.sort_key)), places)
+
+
+def test_event_page_links_its_neighbours_in_time():
+    plan = make_plan(small_timeline(3))
+    ids = [e.id for e in plan.ix.events]
+    page = event_page(plan, 1)
+    assert f'rel="prev" href="../{ids[0]}/"' in page.html and f'rel="next" href="../{ids[2]}/"' in page.html
+    assert 'rel="prev"' not in event_page(plan, 0).html
+
+
+def test_a_long_place_list_splits_into_year_pages():
+    plan = make_plan(small_timeline(12), Settings(page_size=5))
+    page, years = place_page(plan, plan.ix.timeline.places["p"])
+    assert sorted(years) == ["places/p/2018.md", "places/p/2019.md", "places/p/2020.md"]
+    assert all(isinstance(p, HtmlPage) and p.html.count('class="tl-item') == 4 for p in years.values())
+    assert page.html.count('class="tl-item') == 0 and page.html.count("places/p/20") == 0  # links are relative
+    assert 'href="2018/"' in page.html  # places/p/ → places/p/2018/
+
+
+def test_plan_pages_covers_every_kind_once():
+    plan = make_plan(small_timeline(12), Settings(page_size=5))
+    pages = plan_pages(plan)
+    kinds = {uri.split("/")[0] for uri in pages}
+    assert kinds == {"index.md", "map.md", "timeline", "events", "places", "tags", "sources"}
+    assert len([u for u in pages if u.startswith("events/")]) == 12
+    assert [u for u in pages if u.startswith("timeline/")] == ["timeline/2018.md", "timeline/2019.md",
+                                                               "timeline/2020.md"]
