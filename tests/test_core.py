@@ -61,7 +61,7 @@ def date(text: str):
 def small_timeline(count: int) -> Timeline:
     places = {"p": Place("p", "Somewhere", lat=1.0, lon=2.0)}
     events = tuple(Event(f"e{i:02d}", f"events/e{i:02d}.md", f"Event {i}", date(f"{2018 + i % 3}-0{1 + i % 9}"),
-                         None, ("p",), (Source("A", "P"),)) for i in range(count))
+                         ("p",), (Source("A", "P"),)) for i in range(count))
     return Timeline(tuple(sorted(events, key=lambda e: e.sort_key)), places)
 
 

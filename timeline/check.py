@@ -15,9 +15,9 @@ import yaml
 from . import load
 from .body import check_body
 from .diagnostics import Diagnostic, error, sorted_unique, warning
-from .fields import EVENTS, PERIODS, PLACES, RESERVED_IDS, SLUG, STR, Reading, describe, read_table
+from .fields import EVENTS, PERIODS, PLACES, RESERVED_IDS, SLUG, STR, Reading, describe, model_values, read_table
 from .load import Entry, Inputs, SourceFile, describe_char, mapping_entries, tag_of
-from .model import Event, PartialDate, Period, Place, Source, Timeline, slugify
+from .model import Event, PartialDate, Period, Place, Timeline, slugify
 from .names import Names, closest, fold
 
 # ---------------------------------------------------------------- places.yml
@@ -65,9 +65,7 @@ def check_places(file: SourceFile | None) -> tuple[dict[str, Place], list[Diagno
                         "a name or alias must point to one place", "duplicate-alias")
             else:
                 names.setdefault(fold(spelling), (place_id, entry.line))
-        places[place_id] = Place(place_id, values["name"], aliases, values.get("lat"), values.get("lon"),
-                                 values.get("kind"), values.get("country"), values.get("parent"),
-                                 values.get("description"))
+        places[place_id] = Place(id=place_id, **model_values(PLACES, values))
     for place_id, parent, line in parents:
         if parent not in places:
             r.error(line, f"parent {parent!r} of {place_id!r} is not a place id in places.yml", "unknown-place")
@@ -119,8 +117,8 @@ def check_periods(file: SourceFile | None) -> tuple[tuple[Period, ...], list[Dia
         start, end = values.get("start"), values.get("end")
         if start and end and end.last_day < start.first_day:
             r.error(fields["end"].line, f"end {end.iso()} is before start {start.iso()}", "end-before-start")
-        if len(problems) == before and period_id and start:  # (no problem: both are there)
-            periods.append(Period(period_id, values["title"], start, end, values.get("description")))
+        if len(problems) == before and period_id:
+            periods.append(Period(**{**model_values(PERIODS, values), "id": period_id}))
     periods.sort(key=lambda p: (p.start.sort_key, p.id))
     return tuple(periods), problems
 
@@ -192,10 +190,8 @@ def check_event(file: SourceFile, names: Names, places_ok: bool = True) -> FileR
         _source_warnings(r, start, sources)
     event = None
     if r.errors() == before and id_ok and values.get("title") and start and sources and place_ids:
-        event = Event(stem, doc.path, values["title"], start, end, tuple(place_ids),
-                      tuple(Source(**source) for source, _, _ in sources),
-                      tuple(t for t, _ in values.get("tags") or ()), tuple(i for i, _ in values.get("related") or ()),
-                      values.get("dispute"), doc.body.strip("\n"))
+        event = Event(id=stem, path=doc.path, body=doc.body.strip("\n"),
+                      **{**model_values(EVENTS, values), "places": tuple(place_ids)})
     return FileResult(doc.path, event, tuple(_related_ids(doc.entries.get("related"))), tuple(doc.problems))
 
 

@@ -22,7 +22,7 @@ import yaml
 from . import dates
 from .diagnostics import Diagnostic, error, warning
 from .load import Entry, describe_char, mapping_entries, tag_of
-from .model import slugify
+from .model import Event, Period, Place, Source, slugify
 
 STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (f"tag:yaml.org,2002:{t}" for t in
                                           ("str", "int", "float", "bool", "null", "timestamp"))
@@ -94,6 +94,10 @@ class Kind:
 
     def schema(self) -> dict:
         raise NotImplementedError
+
+    def model(self, value: Any) -> Any:
+        """The value read, as the model's dataclass holds it."""
+        return value
 
 
 class Text(Kind):
@@ -227,6 +231,9 @@ class OneOrMore(Kind):
         item = self.item.schema()
         return {"anyOf": [item, {"type": "array", "items": item, "minItems": 1}]}
 
+    def model(self, value: list[tuple[Any, int]]) -> tuple:
+        return tuple(item for item, _ in value)
+
 
 @dataclass(frozen=True)
 class Slugs(Kind):
@@ -257,6 +264,9 @@ class Slugs(Kind):
     def schema(self) -> dict:
         slug = Slug(reserved=True).schema()
         return {"anyOf": [slug, {"type": "array", "items": slug, "minItems": 1}, {"type": "null"}]}
+
+    def model(self, value: list[tuple[str, int]]) -> tuple[str, ...]:
+        return tuple(item for item, _ in value)
 
 
 def slug_schema_pattern(reserved: bool) -> str:
@@ -307,6 +317,9 @@ class Records(Kind):
     def schema(self) -> dict:
         return {"type": "array", "minItems": 1, "items": self.table.schema()}
 
+    def model(self, value: list[tuple[dict, dict[str, Entry], int]]) -> tuple:
+        return tuple(self.table.model(**model_values(self.table, values)) for values, _, _ in value)
+
 
 # ---------------------------------------------------------------- fields and tables
 
@@ -318,6 +331,7 @@ class Field:
     doc: str
     example: str = ""
     prompt: str = ""  # the question `new` asks for it; empty: `new` does not ask
+    attr: str = ""  # the model's attribute for it, when that is not the key itself (date → start)
 
     def read_answer(self, text: str) -> tuple[Any, str]:
         """An answer typed at a prompt, read by the field's own kind: (value, "") or (None, the problem).
@@ -337,6 +351,7 @@ class Table:
     """The keys of one kind of mapping: an event's front matter, a source, a place, a period."""
 
     name: str  # "event", "source", …: in messages ("unknown key …; source keys are: …")
+    model: type  # the dataclass it becomes (model.py)
     fields: tuple[Field, ...]
     missing: str  # the message for a missing required key: str.format(key=…, id=…)
     label: str = ""  # how a value is named in messages: "source title" rather than "title"
@@ -357,6 +372,11 @@ class Table:
             properties[f.key] = schema
         return {"type": "object", "additionalProperties": False, "required": [f.key for f in fields if f.required],
                 "properties": properties}
+
+
+def model_values(table: Table, values: dict[str, Any]) -> dict[str, Any]:
+    """The values `read_table` returned, as keyword arguments of the table's dataclass."""
+    return {f.attr or f.key: f.kind.model(values[f.key]) for f in table.fields if values.get(f.key) is not None}
 
 
 def unknown_key(r: Reading, entry: Entry, known: list[str], where: str) -> None:
@@ -390,7 +410,7 @@ def read_table(table: Table, r: Reading, entries: dict[str, Entry], line: int, i
 
 LATITUDE, LONGITUDE = Degrees(-90, 90), Degrees(-180, 180)
 
-SOURCES = Table("source", (
+SOURCES = Table("source", Source, (
     Field("title", Text(), True, "The article's headline.",
           "Renewed fighting in Idlib, Syria puts strain on Moscow-Ankara axis", "Source: the article's headline"),
     Field("publisher", Text(), True, "Who published it. Spell it the same way every time: it names the source page.",
@@ -402,14 +422,14 @@ SOURCES = Table("source", (
           "attributed figures and whenever sources disagree.", 'The SOHR counted 13 dead.'),
 ), missing="source is missing its {key!r}", label="source ")
 
-EVENTS = Table("event", (
+EVENTS = Table("event", Event, (
     Field("title", Text(), True, "What happened, in one neutral line.",
           "Turkish and Syrian government forces clash around Saraqeb", "Title (what happened, neutrally)"),
     Field("date", Date(), True, "When it happened or began: YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[±HH:MM]. "
-          "Write only as much as the sources say.", "2020-02-03", f"Date ({dates.DATE_FORMS})"),
+          "Write only as much as the sources say.", "2020-02-03", f"Date ({dates.DATE_FORMS})", attr="start"),
     Field("end", Date(), False, "For a span: when it ended, in the same forms; not before `date`.", "2020-03-05"),
     Field("place", OneOrMore(Text()), True, "Where: a place id, name or alias from places.yml (any letter case), "
-          "or a list of them.", "Saraqeb", "Place (from places.yml; several separated by commas)"),
+          "or a list of them.", "Saraqeb", "Place (from places.yml; several separated by commas)", attr="places"),
     Field("sources", Records(SOURCES, empty="cite at least one source"), True,
           "The articles the event comes from; at least one. See the source keys below.", ""),
     Field("tags", Slugs("tag"), False, "Topics, as lowercase words joined by hyphens.", "[turkey, syrian-government]",
@@ -420,7 +440,7 @@ EVENTS = Table("event", (
           "Give each source's version in its `claim`.", "Sources give different death tolls."),
 ), missing="missing required key {key!r}")
 
-PLACES = Table("place", (
+PLACES = Table("place", Place, (
     Field("name", Text(), True, "The name readers see.", "Saraqeb"),
     Field("aliases", OneOrMore(Text()), False, "Other spellings used by sources; events may use any of them.",
           "[Saraqib]"),
@@ -432,7 +452,7 @@ PLACES = Table("place", (
     Field("description", Text(), False, "A sentence shown on the place page.", ""),
 ), missing="place {id!r} has no {key!r}")
 
-PERIODS = Table("period", (
+PERIODS = Table("period", Period, (
     Field("id", Slug(), True, "A lowercase slug naming the period (in a list; or use it as the mapping key).",
           "government-offensive"),
     Field("title", Text(), True, "The period's name as readers see it.", "Government offensive on Idlib"),

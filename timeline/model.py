@@ -144,9 +144,9 @@ class Event:
     path: str  # relative to the project root, for messages and "edit this page"
     title: str
     start: PartialDate
-    end: PartialDate | None
     places: tuple[str, ...]  # canonical place ids
     sources: tuple[Source, ...]
+    end: PartialDate | None = None
     tags: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     dispute: str | None = None
