@@ -101,6 +101,7 @@ def cmd_build(root: Path, args) -> int:
 
     config_file = root / "mkdocs.yml"
     site = Path(args.site_dir).resolve() if args.site_dir else None
+    hook = None
     try:
         with mkdocs_logging(logging.WARNING if args.quiet else logging.INFO):
             config = load_config(str(config_file))
@@ -126,6 +127,8 @@ def cmd_build(root: Path, args) -> int:
         raise
     except Exception as exc:  # noqa: BLE001 — whatever went wrong, the editor gets one line, not a traceback
         message = str(exc) if isinstance(exc, MkDocsException) else f"{type(exc).__name__}: {exc}"
+        if hook is not None and hook.failure:
+            message = hook.failure
         print(f"error: build failed: {message}", file=sys.stderr)
         print("build stopped: the previous site was left as it was", file=sys.stderr)
         return 1

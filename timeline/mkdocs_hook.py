@@ -66,6 +66,7 @@ class TimelineHook:
         self.last_written: dict[str, str] = {}
         self.key = ""
         self.theme_docs: dict[str, list[dict]] = {}  # the hand-written pages' search entries, last build
+        self.failure = ""  # why the last build failed, in the hook's or MkDocs' own words
 
     # ---------------------------------------------------------------- events
 
@@ -74,7 +75,7 @@ class TimelineHook:
             settings = read_settings((config.extra or {}).get("timeline"))
         except SettingsError as exc:
             raise engine.running(config).exceptions.PluginError(str(exc)) from None
-        self.build = Build(settings)
+        self.build, self.failure = Build(settings), ""
         config.extra_css.append(f"{ASSETS}/timeline.css")
         config.extra_javascript.append(f"{ASSETS}/timeline.js")
         return config
@@ -138,6 +139,7 @@ class TimelineHook:
 
     def on_build_error(self, error) -> None:
         self.last_written = {}  # the site folder holds an unknown mix: write everything next time
+        self.failure = str(error)  # MkDocs itself only says "Aborted with a BuildError!"
 
     def on_serve(self, server, config, builder):
         """Rebuild when an event or the gazetteer changes, not only when docs/ does."""
