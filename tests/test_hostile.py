@@ -295,7 +295,7 @@ def test_a_body_with_thousands_of_problems_is_checked_in_linear_time():
     problem was compared with all the earlier ones)."""
     from timeline import load
     from timeline.body import check_body
-    from timeline.fields import Reading
+    from timeline.kinds import Reading
     body = "<b\nonclick=x>\n" * 60_000
     doc = load.parse_event("events/e.md", (GOOD.replace("Body text.\n", "") + body).encode())
     with time_limit(TIMEOUT):

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from timeline import check as core
 from timeline import load, markup, pages
 from timeline.diagnostics import CODES
-from timeline.fields import EVENTS, RESERVED_IDS, SLUG_PATTERN, SOURCES
+from timeline.fields import EVENTS, SOURCES
+from timeline.kinds import RESERVED_IDS, SLUG_PATTERN
 from timeline.load import SourceFile
 from timeline.model import Timeline
 

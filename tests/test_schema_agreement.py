@@ -20,7 +20,7 @@ from test_schema import Yaml12Loader
 
 from timeline import check as core
 from timeline import dates
-from timeline.fields import SLUG
+from timeline.kinds import SLUG
 from timeline.load import Inputs, SourceFile
 from timeline.schema import event_json_schema, periods_json_schema, places_json_schema
 

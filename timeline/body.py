@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import re
 
-from .fields import Reading
+from .kinds import Reading
 
 UNSAFE_TAG = re.compile(r"<\s*(?:/\s*)?(script|iframe|frame|frameset|object|embed|applet|form|style|base|meta|link|svg|math)\b",
                         re.I)

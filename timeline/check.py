@@ -15,7 +15,8 @@ import yaml
 from . import load
 from .body import check_body
 from .diagnostics import Diagnostic, error, sorted_unique, warning
-from .fields import EVENTS, PERIODS, PLACES, RESERVED_IDS, SLUG, STR, Reading, describe, model_values, read_table
+from .fields import EVENTS, PERIODS, PLACES
+from .kinds import RESERVED_IDS, SLUG, STR, Reading, describe
 from .load import Entry, Inputs, SourceFile, describe_char, mapping_entries, tag_of
 from .model import Event, PartialDate, Period, Place, Timeline, slugify
 from .names import Names, closest, fold
@@ -50,7 +51,7 @@ def check_places(file: SourceFile | None) -> tuple[dict[str, Place], list[Diagno
                     f"not {describe(entry.node)}", "wrong-type")
             continue
         fields = mapping_entries(path, entry.node, 1, problems)
-        values = read_table(PLACES, r, fields, entry.line, ident=place_id)
+        values = PLACES.read(r, fields, entry.line, ident=place_id)
         if ("lat" in fields) != ("lon" in fields):
             r.error(entry.line, f"place {place_id!r} needs both lat and lon, or neither", "bad-coordinate")
         if values.get("parent"):
@@ -65,7 +66,7 @@ def check_places(file: SourceFile | None) -> tuple[dict[str, Place], list[Diagno
                         "a name or alias must point to one place", "duplicate-alias")
             else:
                 names.setdefault(fold(spelling), (place_id, entry.line))
-        places[place_id] = Place(id=place_id, **model_values(PLACES, values))
+        places[place_id] = Place(id=place_id, **PLACES.model_values(values))
     for place_id, parent, line in parents:
         if parent not in places:
             r.error(line, f"parent {parent!r} of {place_id!r} is not a place id in places.yml", "unknown-place")
@@ -105,7 +106,7 @@ def check_periods(file: SourceFile | None) -> tuple[tuple[Period, ...], list[Dia
             continue
         before = len(problems)
         fields = mapping_entries(path, item, 1, problems)
-        values = read_table(PERIODS, r, fields, line, without=keyed)
+        values = PERIODS.read(r, fields, line, without=keyed)
         period_id = key_id or values.get("id")
         if period_id and not SLUG.fullmatch(period_id):
             r.error(line, f"period id {period_id!r} must be lowercase letters, digits and hyphens", "bad-id",
@@ -118,7 +119,7 @@ def check_periods(file: SourceFile | None) -> tuple[tuple[Period, ...], list[Dia
         if start and end and end.last_day < start.first_day:
             r.error(fields["end"].line, f"end {end.iso()} is before start {start.iso()}", "end-before-start")
         if len(problems) == before and period_id:
-            periods.append(Period(**{**model_values(PERIODS, values), "id": period_id}))
+            periods.append(Period(**{**PERIODS.model_values(values), "id": period_id}))
     periods.sort(key=lambda p: (p.start.sort_key, p.id))
     return tuple(periods), problems
 
@@ -179,7 +180,7 @@ def check_event(file: SourceFile, names: Names, places_ok: bool = True) -> FileR
     if not doc.ok:
         return FileResult(doc.path, None, (), tuple(doc.problems))
     before = r.errors()
-    values = read_table(EVENTS, r, doc.entries, 1, hint_missing=True)
+    values = EVENTS.read(r, doc.entries, 1, hint_missing=True)
     start, end = values.get("date"), values.get("end")
     if start and end and ends_before(start, end):
         r.error(doc.entries["end"].line, f"end {end.iso()} is before date {start.iso()}", "end-before-start")
@@ -191,7 +192,7 @@ def check_event(file: SourceFile, names: Names, places_ok: bool = True) -> FileR
     event = None
     if r.errors() == before and id_ok and values.get("title") and start and sources and place_ids:
         event = Event(id=stem, path=doc.path, body=doc.body.strip("\n"),
-                      **{**model_values(EVENTS, values), "places": tuple(place_ids)})
+                      **{**EVENTS.model_values(values), "places": tuple(place_ids)})
     return FileResult(doc.path, event, tuple(_related_ids(doc.entries.get("related"))), tuple(doc.problems))
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 
-from .fields import EVENTS, PERIODS, PLACES, RESERVED_IDS, SLUG_PATTERN
+from .fields import EVENTS, PERIODS, PLACES
+from .kinds import RESERVED_IDS, SLUG_PATTERN
 
 SCHEMA_BASE = "https://json-schema.org/draft/2020-12/schema"
 # Mapping keys are taken as written (not trimmed), unlike values. A place id names a page beside

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..check import CheckCache, check, check_places, gazetteer
 from ..diagnostics import Diagnostic, error, warning
 from ..exports.timelinejs import EXTENSION_KEY
-from ..fields import RESERVED_IDS, SLUG, URL_PATTERN
+from ..kinds import RESERVED_IDS, SLUG, URL_PATTERN
 from ..load import SourceFile, load_project, printable
 from ..model import PartialDate, human_range, slugify
 from ..names import fold
