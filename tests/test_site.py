@@ -88,7 +88,10 @@ def test_disputed_events_show_each_claim_with_its_source(example_site, example_d
 def test_events_json_has_resolved_fields(example_data):
     event = example_data["events"][0]
     assert set(event) >= {"id", "title", "start", "end", "precision", "places", "tags", "sources", "related", "url"}
-    assert all(p["lat"] is not None for e in example_data["events"] for p in e["places"])
+    import yaml
+    gazetteer = yaml.safe_load((REPO / "places.yml").read_text(encoding="utf-8"))
+    for place in (p for e in example_data["events"] for p in e["places"]):
+        assert (place["lat"], place["lon"]) == (gazetteer[place["id"]].get("lat"), gazetteer[place["id"]].get("lon"))
 
 
 def test_user_text_is_escaped_everywhere(project, tmp_path):
