@@ -55,8 +55,9 @@ CODES = {
     # values
     "wrong-type": ("error", "A value has the wrong type: a number where text is expected, a single value where a list is."),
     "empty-value": ("error", "A required value is empty."),
-    "control-character": ("error", "A text contains an invisible control character (often from a \\x or \\u escape)."),
+    "control-character": ("error", "A text holds an invisible control character (from a \\x or \\u escape, or a PDF)."),
     "body-too-deep": ("error", "The text below the front matter nests lists or quotes too deeply to be shown."),
+    "body-too-large": ("error", "The text below the front matter is over 20,000 bytes (about 3,000 words): split the event."),
     "bad-date": ("error", "A date that does not exist or is not in one of the accepted forms."),
     "end-before-start": ("error", "`end` is before `date`."),
     "bad-url": ("error", "A source url that is not an absolute http or https address."),

@@ -10,8 +10,8 @@ import html
 import json
 import re
 
-import markdown
 import nh3
+from markdown_it import MarkdownIt
 
 from .model import slugify
 
@@ -22,7 +22,14 @@ BODY_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h
              "tr", "ul", "dl", "dt", "dd", "div", "span"}
 BODY_ATTRIBUTES = {"a": {"href", "title"},
                    "td": {"align"}, "th": {"align"}, "ol": {"start"}, "abbr": {"title"}, "*": {"lang", "dir"}}
-BODY_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+# Bodies are CommonMark with tables, as on GitHub. markdown-it's parser is linear in its input, where
+# Python-Markdown took minutes on a few kilobytes of '[' (body.py bounds the size as well).
+MAX_NESTING = 100  # lists and quotes; validate refuses deeper bodies (body.MAX_BODY_DEPTH) before this
+
+
+def body_markdown(parser: type[MarkdownIt] = MarkdownIt) -> MarkdownIt:
+    """The Markdown parser for event bodies: CommonMark, raw HTML kept (the sanitiser decides), tables."""
+    return parser("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable("table")
 
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
@@ -42,7 +49,7 @@ class Renderer:
     TimelineJS export all show the same bodies. Made once per build (serve keeps one)."""
 
     def __init__(self) -> None:
-        self._markdown = markdown.Markdown(extensions=BODY_EXTENSIONS, output_format="html")  # costs 1 ms
+        self._markdown = body_markdown()
         self._done: dict[str, str] = {}
 
     def body(self, text: str) -> str:
@@ -53,7 +60,7 @@ class Renderer:
 
     def _render(self, text: str) -> str:
         try:
-            rendered = self._markdown.reset().convert(text)
+            rendered = self._markdown.render(text).rstrip("\n")
         except RecursionError:  # validation refuses such nesting; if it was skipped, show the text as text
             rendered = "".join(f"<p>{esc(part)}</p>" for part in text.split("\n\n") if part.strip())
         return nh3.clean(rendered, tags=BODY_TAGS, attributes=BODY_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
