@@ -26,7 +26,7 @@ from timeline import check as core
 from timeline import load, markup, pages
 from timeline.diagnostics import CODES
 from timeline.fields import EVENTS, SOURCES
-from timeline.kinds import RESERVED_IDS, SLUG_PATTERN
+from timeline.kinds import MAX_SLUG, RESERVED_IDS, SLUG_PATTERN
 from timeline.load import SourceFile
 from timeline.model import Timeline
 
@@ -169,7 +169,7 @@ def test_any_file_name_is_validated_and_a_non_slug_is_a_bad_id(stem):
         timeline, problems = core.check_project(root)
     assert_contract(problems)
     bad_ids = [p for p in problems if p.code == "bad-id"]
-    if SLUG.fullmatch(stem) and stem not in RESERVED_IDS:
+    if SLUG.fullmatch(stem) and stem not in RESERVED_IDS and len(stem) <= MAX_SLUG:
         assert problems == [] and [e.id for e in timeline.events] == [stem]
     else:
         assert len(bad_ids) == 1 and bad_ids[0].is_error, problems

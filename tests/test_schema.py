@@ -36,7 +36,7 @@ VALIDATE_ONLY = {"file-too-large", "not-utf8", "not-utf8-16", "binary-file", "em
                  "duplicate-url", "publisher-spelling", "not-markdown", "missing-places", "duplicate-key",
                  "places-duplicate-key", "duplicate-alias", "periods-duplicate-id", "periods-end-before-start",
                  "empty-front-matter", "body-too-deep", "body-too-deep-tabs", "body-too-large", "body-control-character",
-                 "unsafe-html-quoted-gt", "unsafe-html-split-scheme",
+                 "unsafe-html-quoted-gt", "unsafe-html-split-scheme", "bad-id-long",
                  "end-before-start-offsets"}
 
 

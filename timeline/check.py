@@ -16,7 +16,7 @@ from . import load
 from .body import check_body
 from .diagnostics import Diagnostic, error, sorted_unique, warning
 from .fields import EVENTS, PERIODS, PLACES
-from .kinds import RESERVED_IDS, SLUG, STR, Reading, describe
+from .kinds import RESERVED_IDS, SLUG, STR, Reading, describe, long_slug
 from .load import Entry, Inputs, SourceFile, describe_char, mapping_entries, tag_of
 from .model import Event, PartialDate, Period, Place, Timeline, slugify
 from .names import Names, closest, fold
@@ -40,6 +40,8 @@ def check_places(file: SourceFile | None) -> tuple[dict[str, Place], list[Diagno
     names: dict[str, tuple[str, int]] = {}  # folded name or alias → (place id, line)
     parents: list[tuple[str, str, int]] = []
     for place_id, entry in mapping_entries(path, node, 1, problems).items():
+        if long_slug(r, entry.line, "place id", place_id, "bad-id"):
+            continue
         if not SLUG.fullmatch(place_id) or place_id in RESERVED_IDS:
             message = f"place id {place_id!r} " + ("is reserved" if place_id in RESERVED_IDS
                                                    else "must be lowercase letters, digits and hyphens")
@@ -108,7 +110,9 @@ def check_periods(file: SourceFile | None) -> tuple[tuple[Period, ...], list[Dia
         fields = mapping_entries(path, item, 1, problems)
         values = PERIODS.read(r, fields, line, without=keyed)
         period_id = key_id or values.get("id")
-        if period_id and not SLUG.fullmatch(period_id):
+        if period_id and long_slug(r, line, "period id", period_id, "bad-id"):
+            pass
+        elif period_id and not SLUG.fullmatch(period_id):
             r.error(line, f"period id {period_id!r} must be lowercase letters, digits and hyphens", "bad-id",
                     f"use {slugify(period_id) or 'a-slug'!r}")
         elif period_id in first_line:
@@ -141,7 +145,7 @@ def ends_before(start: PartialDate, end: PartialDate) -> bool:
 
 def check_id(r: Reading, stem: str) -> bool:
     if SLUG.fullmatch(stem) and stem not in RESERVED_IDS:
-        return True
+        return not long_slug(r, 1, "event id", stem, "bad-id")
     if stem in RESERVED_IDS:
         message = f"event id {stem!r} is reserved"
     elif odd := [c for c in stem if ord(c) > 127]:

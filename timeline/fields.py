@@ -113,6 +113,10 @@ def read_table(table: Table, r: Reading, entries: dict[str, Entry], line: int, i
 
 # ---------------------------------------------------------------- the tables
 
+# Bounds on lists: each entry can multiply pages and their sizes (an event is listed, with all its
+# tags, on the page of each of its tags), so that no single file can make the build quadratic.
+MAX_PLACES, MAX_SOURCES, MAX_TAGS, MAX_RELATED, MAX_ALIASES = 20, 50, 30, 50, 50
+
 LATITUDE, LONGITUDE = Degrees(-90, 90), Degrees(-180, 180)
 
 SOURCES = Table("source", Source, (
@@ -133,13 +137,13 @@ EVENTS = Table("event", Event, (
     Field("date", Date(), True, "When it happened or began: YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[±HH:MM]. "
           "Write only as much as the sources say.", "2020-02-03", f"Date ({dates.DATE_FORMS})", attr="start"),
     Field("end", Date(), False, "For a span: when it ended, in the same forms; not before `date`.", "2020-03-05"),
-    Field("place", OneOrMore(Text()), True, "Where: a place id, name or alias from places.yml (any letter case), "
+    Field("place", OneOrMore(Text(), MAX_PLACES), True, "Where: a place id, name or alias from places.yml (any letter case), "
           "or a list of them.", "Saraqeb", "Place (from places.yml; several separated by commas)", attr="places"),
-    Field("sources", Records(SOURCES, empty="cite at least one source"), True,
+    Field("sources", Records(SOURCES, empty="cite at least one source", limit=MAX_SOURCES), True,
           "The articles the event comes from; at least one. See the source keys below.", ""),
-    Field("tags", Slugs("tag"), False, "Topics, as lowercase words joined by hyphens.", "[turkey, syrian-government]",
+    Field("tags", Slugs("tag", MAX_TAGS), False, "Topics, as lowercase words joined by hyphens.", "[turkey, syrian-government]",
           "Tags, separated by commas"),
-    Field("related", Slugs("related id"), False, "Ids of other events this one belongs with; each gets a backlink.",
+    Field("related", Slugs("related id", MAX_RELATED), False, "Ids of other events this one belongs with; each gets a backlink.",
           "[2020-01-29-maaret-al-numan-captured]"),
     Field("dispute", Text(), False, "When sources disagree: what they disagree on, shown as a notice. "
           "Give each source's version in its `claim`.", "Sources give different death tolls."),
@@ -147,7 +151,7 @@ EVENTS = Table("event", Event, (
 
 PLACES = Table("place", Place, (
     Field("name", Text(), True, "The name readers see.", "Saraqeb"),
-    Field("aliases", OneOrMore(Text()), False, "Other spellings used by sources; events may use any of them.",
+    Field("aliases", OneOrMore(Text(), MAX_ALIASES), False, "Other spellings used by sources; events may use any of them.",
           "[Saraqib]"),
     Field("lat", LATITUDE, False, "Latitude in degrees, -90 to 90 (WGS84). Give `lat` and `lon` together.", "35.8627"),
     Field("lon", LONGITUDE, False, "Longitude in degrees, -180 to 180 (WGS84).", "36.8006"),

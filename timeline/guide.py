@@ -13,7 +13,9 @@ def _table(table: Table) -> str:
     rows = ["| key | required | what to write | example |", "|---|---|---|---|"]
     for f in table.fields:
         example = f"`{f.example}`" if f.example else ""
-        rows.append(f"| `{f.key}` | {'yes' if f.required else 'no'} | {f.doc} | {example} |")
+        limit = getattr(f.kind, "limit", None)
+        doc = f"{f.doc} At most {limit}." if limit else f.doc
+        rows.append(f"| `{f.key}` | {'yes' if f.required else 'no'} | {doc} | {example} |")
     return "\n".join(rows)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .model import MONTHS, Event, Period, Timeline
+from .model import MONTHS, Event, Period, Place, Timeline
 from .urls import HOME, month_uri, publisher_slug, year_uri
 
 # Period bands cycle through this many colours: timeline.css defines .tl-band-0 to .tl-band-3.
@@ -36,6 +36,8 @@ class Indexes:
     bands: dict[str, str]  # period id → its band's CSS class
     listing: dict[str, str]  # event id → the timeline page that lists it
     listing_pages: dict[str, Listing]  # empty when the home page lists everything
+    places: tuple[Place, ...]  # the places with a page: with events, or holding places with events; by name
+    children: dict[str, list[Place]]  # place id → the places with a page within it, by name
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -88,8 +90,25 @@ def build_indexes(timeline: Timeline, page_size: int) -> Indexes:
         for event in page.events:
             listing[event.id] = uri
     bands = {p.id: f"tl-band-{i % BANDS}" for i, p in enumerate(timeline.periods)}
+    places = paged_places(timeline.places, by_place)
+    children: dict[str, list[Place]] = defaultdict(list)
+    for inner in sorted(places, key=lambda p: p.name):
+        if inner.parent:
+            children[inner.parent].append(inner)
     return Indexes(timeline, by_id, dict(backlinks), dict(by_place), dict(by_tag), dict(by_publisher),
-                   publisher_names, periods_of, first_in_period, bands, listing, listing_pages)
+                   publisher_names, periods_of, first_in_period, bands, listing, listing_pages, places, dict(children))
+
+
+def paged_places(gazetteer: dict[str, Place], by_place: dict[str, list[Event]]) -> tuple[Place, ...]:
+    """The places that get a page: a gazetteer may hold thousands that no event names yet, and a page
+    each would cost the build time and the reader nothing but empty pages. A place holding a place
+    with events keeps its page, so that "Part of" always leads somewhere."""
+    keep: set[str] = set()
+    for place_id in by_place:
+        while place_id in gazetteer and place_id not in keep:
+            keep.add(place_id)
+            place_id = gazetteer[place_id].parent or ""
+    return tuple(sorted((gazetteer[p] for p in keep), key=lambda p: (p.name.casefold(), p.id)))
 
 
 def plan_listing(events: tuple[Event, ...], page_size: int) -> dict[str, Listing]:

@@ -20,6 +20,7 @@ STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (f"tag:yaml.org,2002:{t}" for t in
 SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
 SLUG = re.compile(SLUG_PATTERN)
 RESERVED_IDS = {"index"}  # events/index would collide with the folder's own page
+MAX_SLUG = 100  # characters of an id, tag or place id: it names a page (a folder), and file names have limits
 
 # Control characters (typed as YAML escapes such as "\x01") have no place in a title or a name, and
 # the Atom feed (XML) cannot carry them at all. Written as regex escapes, so the JSON Schema can say it too.
@@ -78,7 +79,6 @@ def _text_schema(pattern: str = r"\S") -> dict:
 
 
 class Kind:
-    words = "a value"  # how the editing guide names it
 
     def read(self, r: Reading, what: str, line: int, node: yaml.Node) -> Any:
         raise NotImplementedError
@@ -92,7 +92,6 @@ class Kind:
 
 
 class Text(Kind):
-    words = "text"
 
     def read(self, r: Reading, what: str, line: int, node: yaml.Node) -> str | None:
         if isinstance(node, yaml.ScalarNode) and tag_of(node) == STR:
@@ -125,14 +124,12 @@ class Slug(Text):
     `reserved`: whether the reserved words are refused too (they would name a list page)."""
 
     reserved: bool = False
-    words = "an id (lowercase letters, digits and hyphens)"
 
     def schema(self) -> dict:
         return _text_schema(slug_schema_pattern(self.reserved))
 
 
 class Url(Text):
-    words = "an http(s) address"
 
     def read(self, r: Reading, what: str, line: int, node: yaml.Node) -> str | None:
         url = super().read(r, what, line, node)
@@ -147,7 +144,6 @@ class Url(Text):
 
 
 class Date(Kind):
-    words = f"a date ({dates.DATE_FORMS})"
 
     def read(self, r: Reading, what: str, line: int, node: yaml.Node) -> dates.PartialDate | None:
         if isinstance(node, yaml.ScalarNode) and tag_of(node) in (STR, INT, TIMESTAMP):
@@ -173,7 +169,6 @@ class Date(Kind):
 class Degrees(Kind):
     low: int
     high: int
-    words = "degrees"
 
     def read(self, r: Reading, what: str, line: int, node: yaml.Node) -> float | None:
         if not (isinstance(node, yaml.ScalarNode) and tag_of(node) in (INT, FLOAT)):
@@ -199,15 +194,14 @@ class OneOrMore(Kind):
     """A single value or a list of them; read as [(value, line)], stopping at the first bad entry."""
 
     item: Kind
-
-    @property
-    def words(self) -> str:  # type: ignore[override]
-        return f"{self.item.words}, or a list"
+    limit: int | None = None  # entries at most
 
     def read(self, r: Reading, what: str, line: int, node: yaml.Node) -> list[tuple[Any, int]] | None:
         items = node.value if isinstance(node, yaml.SequenceNode) else [node]
         if isinstance(node, yaml.SequenceNode) and not items:
             r.error(line, f"{what} is an empty list", "empty-value")
+            return None
+        if too_many(r, what, line, len(items), self.limit):
             return None
         values = []
         for item in items:
@@ -220,7 +214,7 @@ class OneOrMore(Kind):
 
     def schema(self) -> dict:
         item = self.item.schema()
-        return {"anyOf": [item, {"type": "array", "items": item, "minItems": 1}]}
+        return {"anyOf": [item, {"type": "array", "items": item, "minItems": 1, **_max_items(self.limit)}]}
 
     def model(self, value: list[tuple[Any, int]]) -> tuple:
         return tuple(item for item, _ in value)
@@ -231,13 +225,15 @@ class Slugs(Kind):
     """Tags and related ids: slugs, one or a list, or nothing at all. `noun` names one in messages."""
 
     noun: str
-    words = "lowercase words joined by hyphens, one or a list"
+    limit: int | None = None
 
     def read(self, r: Reading, what: str, line: int, node: yaml.Node) -> list[tuple[str, int]]:
         if is_null(node):
             return []
         good, seen = [], set()
-        for value, item_line in OneOrMore(Text()).read(r, what, line, node) or []:
+        for value, item_line in OneOrMore(Text(), self.limit).read(r, what, line, node) or []:
+            if long_slug(r, item_line, self.noun, value):
+                continue
             if value in RESERVED_IDS:
                 r.error(item_line, f"{self.noun} {value!r} is reserved (it names the list of all of them)",
                         "bad-slug", f"use another word than {value!r}")
@@ -254,17 +250,42 @@ class Slugs(Kind):
 
     def schema(self) -> dict:
         slug = Slug(reserved=True).schema()
-        return {"anyOf": [slug, {"type": "array", "items": slug, "minItems": 1}, {"type": "null"}]}
+        return {"anyOf": [slug, {"type": "array", "items": slug, "minItems": 1, **_max_items(self.limit)},
+                          {"type": "null"}]}
 
     def model(self, value: list[tuple[str, int]]) -> tuple[str, ...]:
         return tuple(item for item, _ in value)
 
 
 def slug_schema_pattern(reserved: bool) -> str:
+    length = rf"(?=[a-z0-9-]{{1,{MAX_SLUG}}}\s*$)"
     if not reserved:
-        return rf"^\s*{SLUG_PATTERN}\s*$"
+        return rf"^\s*{length}{SLUG_PATTERN}\s*$"
     words = "|".join(sorted(RESERVED_IDS))
-    return rf"^\s*(?!(?:{words})\s*$){SLUG_PATTERN}\s*$"
+    return rf"^\s*{length}(?!(?:{words})\s*$){SLUG_PATTERN}\s*$"
+
+
+def _max_items(limit: int | None) -> dict:
+    return {} if limit is None else {"maxItems": limit}
+
+
+def too_many(r: Reading, what: str, line: int, count: int, limit: int | None) -> bool:
+    """Whether a list is longer than its field allows (each entry can multiply pages: a tag with a page
+    that lists every event with all its tags); reported when it is."""
+    if limit is None or count <= limit:
+        return False
+    r.error(line, f"{what} lists {count:,} entries; the limit is {limit}", "too-many",
+            "keep the ones that matter most for this event")
+    return True
+
+
+def long_slug(r: Reading, line: int, noun: str, value: str, code: str = "bad-slug") -> bool:
+    """Whether an id is too long to name a page (a file name has at most 255 bytes); reported when it is."""
+    if len(value) <= MAX_SLUG:
+        return False
+    r.error(line, f"{noun} {value[:40]!r}… is {len(value)} characters long; the limit is {MAX_SLUG}", code,
+            "shorten it")
+    return True
 
 
 @dataclass(frozen=True)
@@ -273,8 +294,8 @@ class Records(Kind):
 
     table: Any  # a fields.Table
     empty: str  # what to do about an empty list
+    limit: int | None = None
 
-    words = "a list of entries"
 
     def read(self, r: Reading, what: str, line: int, node: yaml.Node) -> list[tuple[dict, dict[str, Entry], int]] | None:
         noun = self.table.name
@@ -288,6 +309,8 @@ class Records(Kind):
             return None
         if not node.value:
             r.error(line, f"{what} is an empty list: {self.empty}", "empty-value")
+            return None
+        if too_many(r, what, line, len(node.value), self.limit):
             return None
         records, ok = [], True
         for item in node.value:
@@ -306,7 +329,7 @@ class Records(Kind):
         return records if ok else None
 
     def schema(self) -> dict:
-        return {"type": "array", "minItems": 1, "items": self.table.schema()}
+        return {"type": "array", "minItems": 1, **_max_items(self.limit), "items": self.table.schema()}
 
     def model(self, value: list[tuple[dict, dict[str, Entry], int]]) -> tuple:
         return tuple(self.table.model(**self.table.model_values(values)) for values, _, _ in value)

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 
 from .fields import EVENTS, PERIODS, PLACES
-from .kinds import RESERVED_IDS, SLUG_PATTERN
+from .kinds import MAX_SLUG, RESERVED_IDS, SLUG_PATTERN
 
 SCHEMA_BASE = "https://json-schema.org/draft/2020-12/schema"
 # Mapping keys are taken as written (not trimmed), unlike values. A place id names a page beside
 # the list of places, so the list's own name is reserved.
-PLACE_IDS = {"pattern": rf"^(?!(?:{'|'.join(sorted(RESERVED_IDS))})$){SLUG_PATTERN}$"}
-PERIOD_IDS = {"pattern": f"^{SLUG_PATTERN}$"}
+PLACE_IDS = {"pattern": rf"^(?!(?:{'|'.join(sorted(RESERVED_IDS))})$){SLUG_PATTERN}$", "maxLength": MAX_SLUG}
+PERIOD_IDS = {"pattern": f"^{SLUG_PATTERN}$", "maxLength": MAX_SLUG}
 
 
 def event_json_schema() -> dict:

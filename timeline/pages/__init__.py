@@ -6,7 +6,7 @@ site's settings) to its pages; this module only calls them in the site's order.
 from __future__ import annotations
 
 from ..indexes import build_indexes
-from ..markup import Renderer
+from ..markup import Renderer, plural
 from ..model import Timeline
 from ..settings import Settings
 from ..urls import MAP, PLACES_INDEX, SOURCES_INDEX, TAGS_INDEX, Urls, event_uri, place_uri, tag_uri
@@ -34,14 +34,17 @@ def plan_pages(plan: Plan, intro: str | None = None) -> dict[str, Page]:
     for index, event in enumerate(ix.events):
         pages[event_uri(event.id)] = event_page(plan, index)
     years: dict[str, HtmlPage] = {}  # the year pages of long place, tag and source lists
-    places = sorted(ix.timeline.places.values(), key=lambda p: (p.name.casefold(), p.id))
+    places = ix.places
     for place in places:
         pages[place_uri(place.id)], more = place_page(plan, place)
         years.update(more)
     pages[MAP] = map_page(plan)
+    unused = len(ix.timeline.places) - len(places)
     pages[PLACES_INDEX] = index_page(plan, "Places", PLACES_INDEX, "Place", [
         (place_uri(p.id), p.name, len(ix.by_place.get(p.id, [])),
-         ", ".join(x for x in (p.kind, p.country) if x)) for p in places])
+         ", ".join(x for x in (p.kind, p.country) if x)) for p in places],
+        note=f"{plural(unused, 'place')} in places.yml {'has' if unused == 1 else 'have'} no events yet, "
+        "so no page." if unused else "")
     for tag in sorted(ix.by_tag):
         pages[tag_uri(tag)], more = tag_page(plan, tag)
         years.update(more)

@@ -65,7 +65,7 @@ def place_page(plan: Plan, place: Place) -> tuple[HtmlPage, dict[str, HtmlPage]]
         facts.append("<dt>Also spelled</dt><dd>" + ", ".join(esc(a) for a in place.aliases) + "</dd>")
     if place.kind or place.country:
         facts.append("<dt>Kind</dt><dd>" + esc(", ".join(x for x in (place.kind, place.country) if x)) + "</dd>")
-    if place.parent and place.parent in ix.timeline.places:
+    if place.parent and place.parent in ix.timeline.places:  # (a parent of a place with a page has one)
         facts.append("<dt>Part of</dt><dd>" + plan.link(here, place_uri(place.parent), ix.place_name(place.parent))
                      + "</dd>")
     if place.lat is not None and place.lon is not None:
@@ -76,7 +76,7 @@ def place_page(plan: Plan, place: Place) -> tuple[HtmlPage, dict[str, HtmlPage]]
         out.append(f"<p>{esc(place.description)}</p>\n")
     if place.has_coordinates:
         out.append(map_block(plan, here, [place], f"Map of {place.name}"))
-    inside = sorted((p for p in ix.timeline.places.values() if p.parent == place.id), key=lambda p: p.name)
+    inside = ix.children.get(place.id, [])
     if inside:
         out.append('<p class="tl-children">Places within: '
                    + ", ".join(plan.link(here, place_uri(p.id), p.name) for p in inside) + "</p>\n")
