@@ -63,7 +63,7 @@ def paged_project(target: Path) -> Path:
     for name in ("events", "docs", "overrides", "benchmarks"):
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, target / name)
-    for name in ("places.yml", "periods.yml", "publishers.yml"):
+    for name in ("places.yml", "periods.yml"):
         if (REPO / name).is_file():
             shutil.copy(REPO / name, target / name)
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")

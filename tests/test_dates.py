@@ -85,3 +85,23 @@ def test_examples():
     assert human_range(parse_date("2020-02-03"), parse_date("2020-03-05")) == "3 February – 5 March 2020"
     # coarser first among events starting on the same day
     assert parse_date("2020").sort_key < parse_date("2020-01").sort_key < parse_date("2020-01-01").sort_key
+
+
+@given(partial_dates())
+def test_what_iso_writes_is_what_the_exports_schema_allows(value):
+    import re
+
+    from timeline.dates import CANONICAL_PATTERN, SCHEMA_PATTERN
+    assert re.fullmatch(CANONICAL_PATTERN, value.iso()) and re.fullmatch(SCHEMA_PATTERN, value.iso())
+
+
+@given(st.integers(0, 99_999))
+def test_number_pattern_takes_exactly_its_range(number):
+    import re
+
+    from timeline.dates import number_pattern
+    for low, high, widths in ((1, 9998, (4,)), (1, 12, (1, 2)), (0, 59, (2,)), (1, 31, (1, 2))):
+        for width in widths:
+            text = f"{number:0{width}d}"
+            assert bool(re.fullmatch(number_pattern(low, high, widths), text)) == \
+                (len(text) in widths and low <= number <= high), (low, high, widths, text)

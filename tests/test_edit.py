@@ -128,3 +128,29 @@ def test_committed_schemas_are_up_to_date():
     for name, text in json_schema_files().items():
         assert (REPO / "schemas" / name).read_text(encoding="utf-8") == text, \
             "run: python build_timeline.py schema"
+
+
+def test_new_takes_every_key_and_lists_from_repeated_options(project):
+    status, out, err = project.run(
+        "new", "--title", "Clash", "--date", "2020-02-03", "--place", "saraqib", "--place", "Idlib",
+        "--tag", "turkey", "--tag", "syrian-government", "--source-title", "A headline", "--source-publisher",
+        "Le Monde", "--source-published", "2020-02-04", "--source-claim", "Eight soldiers died, it said.",
+        "--dispute", "Tolls differ.")
+    assert status == 0, err
+    text = (project.root / "events/2020/2020-02-03-clash.md").read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Clash\ndate: 2020-02-03\nplace: [saraqib, Idlib]\nsources:\n"
+                           "  - title: A headline\n    publisher: Le Monde\n    published: 2020-02-04\n"
+                           "    claim: Eight soldiers died, it said.\ntags: [turkey, syrian-government]\n"
+                           "dispute: Tolls differ.\n---\n<!-- Write what happened")
+    assert project.run("validate")[0] == 0 and project.run("fmt", "--check")[0] == 0
+
+
+def test_new_checks_a_place_name_with_a_comma_as_one_name(project):
+    places = project.root / "places.yml"
+    places.write_text(places.read_text() + "meet:\n  name: Area where Idlib, Hama and Latakia meet\n")
+    status, out, err = project.run("new", "--title", "T", "--date", "2020", "--place",
+                                   "Area where Idlib, Hama and Latakia meet", "--source-title", "A",
+                                   "--source-publisher", "P")
+    assert status == 0, err
+    assert 'place: Area where Idlib, Hama and Latakia meet\n' in \
+        (project.root / "events/2020/2020-t.md").read_text(encoding="utf-8")

@@ -7,15 +7,18 @@ import importlib.util
 import subprocess
 import sys
 
-import pytest
 from conftest import REPO
 from golden import extract, stored
 from sitecheck import dead_links, read_site
 
 
+def need_properdocs() -> None:
+    """requirements-dev.txt pins it: missing, the test fails rather than skips."""
+    assert importlib.util.find_spec("properdocs") is not None, "properdocs missing: pip install -r requirements-dev.txt"
+
+
 def test_properdocs_builds_the_same_site_strictly(tmp_path, example_site):
-    if importlib.util.find_spec("properdocs") is None:
-        pytest.skip("properdocs missing: pip install -r requirements-dev.txt")
+    need_properdocs()
     site = tmp_path / "site"
     result = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "-f", "mkdocs.yml", "-d",
                              str(site)], cwd=REPO, capture_output=True, text=True, timeout=600)
@@ -28,8 +31,7 @@ def test_properdocs_builds_the_same_site_strictly(tmp_path, example_site):
 
 
 def test_properdocs_stops_cleanly_on_an_invalid_event(project):
-    if importlib.util.find_spec("properdocs") is None:
-        pytest.skip("properdocs missing: pip install -r requirements-dev.txt")
+    need_properdocs()
     project.event("e", place="Atlantis")
     result = subprocess.run([sys.executable, "-m", "properdocs", "build", "-f", "mkdocs.yml"], cwd=project.root,
                             capture_output=True, text=True, timeout=300)

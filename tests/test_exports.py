@@ -11,7 +11,7 @@ import icalendar
 import jsonschema
 import pytest
 
-from timeline.dates import SCHEMA_PATTERN as DATE_PATTERN
+from timeline.dates import CANONICAL_PATTERN as DATE_PATTERN
 from timeline.dates import parse_date
 from timeline.exports import plan_exports as _plan_exports
 from timeline.model import Event, Period, Place, Source, Timeline
@@ -99,9 +99,15 @@ def test_events_json_matches_its_schema(files):
 
 
 @pytest.mark.parametrize("text", ["2017", "2019-12", "2020-02-03", "2020-02-03T10:00", "2020-02-03T10:00:05+03:00",
-                                  "2020-02-03T10:00Z", "2020-02-03T10:00-05:30"])
+                                  "2020-02-03T10:00+00:00", "2020-02-03T10:00-05:30"])
 def test_date_pattern_accepts_every_form(text):
     jsonschema.validate(text, {"type": "string", "pattern": DATE_PATTERN})
+
+
+@pytest.mark.parametrize("text", ["2020-2", "2020-02-03T10:00Z", "2020-02-03 10:00", "2020-02-03T10:00+0300", " 2017"])
+def test_date_pattern_refuses_what_the_exports_never_write(text):
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(text, {"type": "string", "pattern": DATE_PATTERN})
 
 
 def test_csv_rows_and_formula_neutralised(files):

@@ -169,7 +169,6 @@ sources:
     publisher: TimelineJS import
 tags: [turkey-syria]
 ---
-
 Forces clashed near [Saraqeb](https://example.org/map), according to **Turkey**.
 
 Second *paragraph*

@@ -358,11 +358,11 @@ def test_site_without_directory_urls_has_no_dead_link(project):
 
 
 def test_policy_never_allows_a_script_inside_the_page_content():
-    from timeline.security import add_policy, inline_script_hashes
+    from timeline.security import Policy, inline_script_hashes
     theme = "<script>var theme = 1</script>"
     injected = "<script>alert(1)</script>"
     page = f'<html><head><meta charset="utf-8">{theme}</head><body><article>{injected}</article></body></html>'
-    allowed = add_policy(page, untrusted=f"<article>{injected}</article>")
+    allowed = Policy().add(page, untrusted=f"<article>{injected}</article>")
     policy = allowed.split('Content-Security-Policy" content="')[1].split('"')[0]
     assert inline_script_hashes(theme)[0] in policy
     assert inline_script_hashes(injected)[0] not in policy
@@ -385,3 +385,37 @@ def test_search_keeps_hand_written_pages_across_serve_rebuilds():
     # a dirty rebuild in which the theme re-indexed only the home page
     again, _ = merge_index({"docs": [{"location": "", "title": "Home", "text": "x"}]}, [], {""}, kept)
     assert [d["location"] for d in again["docs"]] == ["about/", ""]
+
+
+def test_policy_trusts_only_scripts_the_theme_templates_write(tmp_path):
+    """A value printed unescaped by a template (a site_name holding a script) is outside the page's
+    content, yet must not be hashed: only the shapes of the templates' own scripts are."""
+    from timeline.security import Policy, inline_script_hashes, known_scripts
+    (tmp_path / "base.html").write_text('<script>__scope=new URL("{{ base_url }}",location)</script>\n'
+                                        '<script id="__config" type="application/json">{{ config }}</script>')
+    policy = Policy(known=known_scripts([tmp_path]))
+    theme = '<script>__scope=new URL("../..",location)</script>'
+    injected = "<script>alert(1)</script>"
+    breakout = '<script>__scope=new URL("x",alert(1),"",location)</script>'  # a value with quotes
+    text = policy.text(f"<head>{theme}<title>{injected}</title>{breakout}</head>")
+    assert inline_script_hashes(theme)[0] in text
+    assert inline_script_hashes(injected)[0] not in text and inline_script_hashes(breakout)[0] not in text
+
+
+def test_addresses_in_mkdocs_yml_cannot_break_out_of_an_attribute(project):
+    project.event("e")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "site_url: 'https://example.org/\"><script>alert(1)</script>'\n")
+    status, out, err = project.run("build", "-q")
+    assert status == 1
+    assert "site_url in mkdocs.yml must be an http(s) address without quotes, spaces or angle brackets" in err
+
+
+def test_event_pages_stay_out_of_the_navigation(example_site, example_data):
+    """Every page embeds the whole navigation: with events in it, the build is quadratic (STYLE.md)."""
+    import re
+    home = (example_site / "index.html").read_text(encoding="utf-8")
+    nav_links = re.findall(r'<a href="([^"]*)" class="md-nav__link', home)
+    assert "map/" in nav_links and "places/" in nav_links  # the read really found the navigation
+    assert [link for link in nav_links if link.startswith("events/")] == []
+    assert len(example_data["events"]) > 30

@@ -20,6 +20,7 @@ from .kinds import RESERVED_IDS, SLUG, STR, Reading, describe, long_slug
 from .load import Entry, Inputs, SourceFile, describe_char, mapping_entries, tag_of
 from .model import Event, PartialDate, Period, Place, Timeline, slugify
 from .names import Names, closest, fold
+from .urls import publisher_slug
 
 # ---------------------------------------------------------------- places.yml
 
@@ -124,7 +125,7 @@ def check_periods(file: SourceFile | None) -> tuple[tuple[Period, ...], list[Dia
             r.error(fields["end"].line, f"end {end.iso()} is before start {start.iso()}", "end-before-start")
         if len(problems) == before and period_id:
             periods.append(Period(**{**PERIODS.model_values(values), "id": period_id}))
-    periods.sort(key=lambda p: (p.start.sort_key, p.id))
+    periods.sort(key=lambda p: p.sort_key)
     return tuple(periods), problems
 
 
@@ -275,11 +276,10 @@ def cross_checks(results: list[FileResult], events: list[Event]) -> list[Diagnos
                 problems.append(error(result.path, line, f"related event {related!r} does not exist{hint}",
                                       "unknown-related",
                                       f"write {near[0]!r}" if near else "an id is an event's file name without .md"))
-    spellings: dict[str, dict[str, str]] = {}
+    spellings: dict[str, dict[str, str]] = {}  # publisher page → each spelling, with a file using it
     for event in events:
         for source in event.sources:
-            spellings.setdefault(slugify(source.publisher) or fold(source.publisher), {}).setdefault(
-                source.publisher, event.path)
+            spellings.setdefault(publisher_slug(source.publisher), {}).setdefault(source.publisher, event.path)
     for variants in spellings.values():
         if len(variants) > 1:
             names = sorted(variants)

@@ -49,6 +49,14 @@ class UsageError(Exception):
     """A mistake in the command itself: exit 2, as argparse does."""
 
 
+def site_engine():
+    from .engine import installed
+    eng = installed()
+    if eng is None:
+        raise UsageError("neither MkDocs nor ProperDocs is installed: run pip install -r requirements.txt")
+    return eng
+
+
 def cmd_validate(root: Path, args) -> int:
     timeline, problems = check_project(root)
     only = report_only(root, args.paths)
@@ -59,11 +67,11 @@ def cmd_validate(root: Path, args) -> int:
 
 
 @contextmanager
-def mkdocs_logging(level: int):
-    """Show MkDocs' own messages the way the mkdocs command does."""
+def engine_logging(name: str, level: int):
+    """Show the engine's own messages the way its command does."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    logger = logging.getLogger("mkdocs")
+    logger = logging.getLogger(name)
     old_level = logger.level
     logger.addHandler(handler)
     logger.setLevel(level)
@@ -93,17 +101,16 @@ def cmd_build(root: Path, args) -> int:
         report(problems, args.format, len(timeline.events), root)
         print("build stopped: nothing was written", file=sys.stderr)
         return 1
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
     from .mkdocs_hook import find_hook
+    eng = site_engine()
+    load_config, build = eng.module("config").load_config, eng.module("commands.build").build
+    MkDocsException = eng.exceptions.MkDocsException  # noqa: N806 (a class)
 
     config_file = root / "mkdocs.yml"
     site = Path(args.site_dir).resolve() if args.site_dir else None
     hook = None
     try:
-        with mkdocs_logging(logging.WARNING if args.quiet else logging.INFO):
+        with engine_logging(eng.name, logging.WARNING if args.quiet else logging.INFO):
             config = load_config(str(config_file))
             site = site or Path(config.site_dir)
             site.parent.mkdir(parents=True, exist_ok=True)
@@ -139,8 +146,8 @@ def cmd_build(root: Path, args) -> int:
 def event_files(root: Path, paths: list[str]) -> list[Path]:
     if paths:
         return [locate(root, p).resolve() for p in paths if p.endswith(".md")]
-    from .load import find_event_files
-    return find_event_files(root, root / "events")[0]
+    from .load import scan_event_files
+    return [path for path, _ in scan_event_files(root, root / "events")[0]]
 
 
 def cmd_fmt(root: Path, args) -> int:
@@ -202,9 +209,10 @@ def cmd_import(root: Path, args) -> int:
 
 
 def cmd_serve(root: Path, args) -> int:
-    from mkdocs.commands.serve import serve
-    with mkdocs_logging(logging.INFO):
-        # "dirty": after the first build, rewrite only what changed (see mkdocs_hook.Incremental)
+    eng = site_engine()
+    serve = eng.module("commands.serve").serve
+    with engine_logging(eng.name, logging.INFO):
+        # "dirty": after the first build, rewrite only what changed (see mkdocs_hook.Written)
         serve(config_file=str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True,
               build_type=None if args.full else "dirty")
     return 0
@@ -228,16 +236,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
     s.add_argument("--full", action="store_true", help="rebuild every page on each change (slower)")
     n = sub.add_parser("new", help="create a new event file (asks for what is missing when run in a terminal)")
-    n.add_argument("--title", help="what happened, in one neutral line")
-    n.add_argument("--date", help="YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[±HH:MM]")
-    n.add_argument("--end", help="for a span: when it ended")
-    n.add_argument("--place", action="append", help="a place id, name or alias from places.yml (repeatable)")
-    n.add_argument("--source-title", help="the headline of the article it comes from")
-    n.add_argument("--source-publisher", help="who published that article")
-    n.add_argument("--source-url", help="where to read it (https://…)")
-    n.add_argument("--tag", action="append", help="a topic, lowercase with hyphens (repeatable)")
-    n.add_argument("--id", help="the file name without .md (default: date and title)")
-    n.add_argument("--folder", help="where to put it under events/ (default: the year)")
+    from .newevent import add_options
+    add_options(n)
     f = sub.add_parser("fmt", help="put front matter into the canonical key order; --check only reports")
     f.add_argument("paths", nargs="*", metavar="PATH", help="event files (default: all of them)")
     f.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")

@@ -22,13 +22,16 @@ DAY_RANGE = (1, 31)  # and then the month's own length, which only parse_date kn
 HOURS = (0, 23)
 MINUTES = (0, 59)
 MAX_OFFSET_MINUTES = 14 * 60  # UTC-14:00 to UTC+14:00
+CLOCK = f"{HOURS[0]:02d}:{MINUTES[0]:02d} to {HOURS[1]:02d}:{MINUTES[1]:02d}"
+_OH, _OM = divmod(MAX_OFFSET_MINUTES, 60)
+OFFSETS = f"-{_OH:02d}:{_OM:02d} to +{_OH:02d}:{_OM:02d}"
 
 # [0-9], not \d: \d would also take Arabic-Indic and other digits.
 _LOOSE = {"year": "[0-9]{4}", "month": "[0-9]{1,2}", "day": "[0-9]{1,2}", "hour": "[0-9]{1,2}",
           "minute": "[0-9]{2}", "second": "[0-9]{2}"}
-_SHAPE = r"{year}(?:-{month}(?:-{day}(?:[Tt ]{hour}:{minute}(?::{second})?(?:\s*{zulu}|\s*{offset})?)?)?)?"
-_DATE = re.compile(_SHAPE.format(**{k: f"(?P<{k}>{v})" for k, v in _LOOSE.items()}, zulu="(?P<zulu>Z)",
-                                 offset=r"(?P<sign>[+-])(?P<oh>[0-9]{2}):?(?P<om>[0-9]{2})"))
+_SHAPE = r"{year}(?:-{month}(?:-{day}(?:{sep}{hour}:{minute}(?::{second})?(?:{space}{zulu}|{space}{offset})?)?)?)?"
+_DATE = re.compile(_SHAPE.format(**{k: f"(?P<{k}>{v})" for k, v in _LOOSE.items()}, sep="[Tt ]", space=r"\s*",
+                                 zulu="(?P<zulu>Z)", offset=r"(?P<sign>[+-])(?P<oh>[0-9]{2}):?(?P<om>[0-9]{2})"))
 
 
 def parse_date(text: str) -> PartialDate | str:
@@ -44,7 +47,7 @@ def parse_date(text: str) -> PartialDate | str:
         return f"{text!r}: years go up to {YEARS[1]}"
     month = _int(match["month"])
     if month is not None and not MONTH_RANGE[0] <= month <= MONTH_RANGE[1]:
-        return f"{text!r}: month {month} does not exist (1 to 12)"
+        return f"{text!r}: month {month} does not exist ({MONTH_RANGE[0]} to {MONTH_RANGE[1]})"
     day = _int(match["day"])
     if month is not None and day is not None:  # (the grammar gives a day only with a month)
         last = calendar.monthrange(year, month)[1]
@@ -54,14 +57,14 @@ def parse_date(text: str) -> PartialDate | str:
     if hour is not None and not (HOURS[0] <= hour <= HOURS[1] and MINUTES[0] <= (minute or 0) <= MINUTES[1]
                                  and MINUTES[0] <= (second or 0) <= MINUTES[1]):
         clock = f"{match['hour']}:{match['minute']}" + (f":{match['second']}" if match["second"] else "")
-        return f"{text!r}: {clock} is not a time of day (00:00 to 23:59)"
+        return f"{text!r}: {clock} is not a time of day ({CLOCK})"
     offset = None
     if match["zulu"]:
         offset = 0
     elif match["sign"]:
         oh, om = int(match["oh"]), int(match["om"])
         if om > MINUTES[1] or oh * 60 + om > MAX_OFFSET_MINUTES:
-            return f"{text!r}: UTC offset {match['sign']}{match['oh']}:{match['om']} is out of range (-14:00 to +14:00)"
+            return f"{text!r}: UTC offset {match['sign']}{match['oh']}:{match['om']} is out of range ({OFFSETS})"
         offset = (oh * 60 + om) * (-1 if match["sign"] == "-" else 1)
     return PartialDate(year, month, day, hour, minute, second, offset)
 
@@ -109,10 +112,23 @@ def _offset_pattern() -> str:
     return f"[+-](?:{below}|{hours:02d}:?{number_pattern(0, minutes, (2,))})"
 
 
+def _offset_canonical() -> str:
+    hours, minutes = divmod(MAX_OFFSET_MINUTES, 60)
+    below = number_pattern(0, hours - 1, (2,)) + ":" + number_pattern(*MINUTES, (2,))
+    return f"[+-](?:{below}|{hours:02d}:{number_pattern(0, minutes, (2,))})"
+
+
+# A date as PartialDate.iso() writes it (the exports): two digits each, a colon in the offset, no Z.
+CANONICAL_PATTERN = "^" + _SHAPE.format(
+    year=number_pattern(*YEARS, (4,)), month=number_pattern(*MONTH_RANGE, (2,)),
+    day=number_pattern(*DAY_RANGE, (2,)), hour=number_pattern(*HOURS, (2,)),
+    minute=number_pattern(*MINUTES, (2,)), second=number_pattern(*MINUTES, (2,)),
+    sep="T", space="", zulu="(?!)", offset=_offset_canonical()) + "$"
+
 # The pattern of a date written as text, for the JSON Schema. A YAML 1.2 tool reads `date: 2020`
 # as a number: fields.Date's schema gives the integer form the same year range.
 SCHEMA_PATTERN = r"^\s*" + _SHAPE.format(
     year=number_pattern(*YEARS, (4,)), month=number_pattern(*MONTH_RANGE, (1, 2)),
     day=number_pattern(*DAY_RANGE, (1, 2)), hour=number_pattern(*HOURS, (1, 2)),
     minute=number_pattern(*MINUTES, (2,)), second=number_pattern(*MINUTES, (2,)),
-    zulu="Z", offset=_offset_pattern()) + r"\s*$"
+    sep="[Tt ]", space=r"\s*", zulu="Z", offset=_offset_pattern()) + r"\s*$"

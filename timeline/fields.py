@@ -34,18 +34,25 @@ class Field:
     example: str = ""
     prompt: str = ""  # the question `new` asks for it; empty: `new` does not ask
     attr: str = ""  # the model's attribute for it, when that is not the key itself (date → start)
+    option: str = ""  # `new`'s command-line option for it, when not the key itself (tags → --tag)
 
-    def read_answer(self, text: str) -> tuple[Any, str]:
-        """An answer typed at a prompt, read by the field's own kind: (value, "") or (None, the problem).
-        What is typed is text (no YAML reading of `yes` or `2020`); a list is typed with commas."""
+    def read_answer(self, answer: str | list[str]) -> tuple[Any, str]:
+        """An answer given to `new` (an option, or typed at a prompt), read by the field's own kind:
+        (value, "") or (None, the problem). What is given is text (no YAML reading of `yes` or `2020`);
+        several values come as a list."""
         r = Reading("", [], 1)
-        node: yaml.Node = yaml.ScalarNode(STR, text.strip())
-        if isinstance(self.kind, (OneOrMore, Slugs)) and "," in text:
-            node = yaml.SequenceNode("tag:yaml.org,2002:seq", [yaml.ScalarNode(STR, part.strip())
-                                                               for part in text.split(",") if part.strip()])
+        mark = yaml.Mark("answer", 0, 0, 0, "", 0)
+        texts = answer if isinstance(answer, list) else [answer]
+        nodes = [yaml.ScalarNode(STR, text.strip(), mark, mark) for text in texts]
+        node = nodes[0] if len(nodes) == 1 else yaml.SequenceNode("tag:yaml.org,2002:seq", nodes, mark, mark)
         value = self.kind.read(r, self.key, 1, node)
         errors = [p.message for p in r.problems if p.is_error]
         return (None, errors[0]) if errors else (value, "")
+
+    @property
+    def many(self) -> bool:
+        """Whether the field takes a list (an option to repeat)."""
+        return isinstance(self.kind, (OneOrMore, Slugs))
 
 
 @dataclass(frozen=True)
@@ -138,11 +145,11 @@ EVENTS = Table("event", Event, (
           "Write only as much as the sources say.", "2020-02-03", f"Date ({dates.DATE_FORMS})", attr="start"),
     Field("end", Date(), False, "For a span: when it ended, in the same forms; not before `date`.", "2020-03-05"),
     Field("place", OneOrMore(Text(), MAX_PLACES), True, "Where: a place id, name or alias from places.yml (any letter case), "
-          "or a list of them.", "Saraqeb", "Place (from places.yml; several separated by commas)", attr="places"),
+          "or a list of them.", "Saraqeb", "Place (from places.yml)", attr="places"),
     Field("sources", Records(SOURCES, empty="cite at least one source", limit=MAX_SOURCES), True,
           "The articles the event comes from; at least one. See the source keys below.", ""),
     Field("tags", Slugs("tag", MAX_TAGS), False, "Topics, as lowercase words joined by hyphens.", "[turkey, syrian-government]",
-          "Tags, separated by commas"),
+          "Tags, separated by commas", option="tag"),
     Field("related", Slugs("related id", MAX_RELATED), False, "Ids of other events this one belongs with; each gets a backlink.",
           "[2020-01-29-maaret-al-numan-captured]"),
     Field("dispute", Text(), False, "When sources disagree: what they disagree on, shown as a notice. "
@@ -169,5 +176,3 @@ PERIODS = Table("period", Period, (
     Field("end", Date(), False, "When it ended; leave it out while it goes on.", "2020-03-05"),
     Field("description", Text(), False, "A sentence or two, attributed like any event text.", ""),
 ), missing="period is missing its {key!r}")
-
-TABLES = (EVENTS, SOURCES, PLACES, PERIODS)

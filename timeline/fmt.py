@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from .fields import EVENTS, SOURCES
-from .load import compose, decode
+from .load import Loader, compose, decode
 
 EVENT_ORDER = EVENTS.keys()
 SOURCE_ORDER = SOURCES.keys()
@@ -87,7 +87,7 @@ def _reorder_sources(lines: list[str]) -> list[str]:
 
 
 def _plain(text: str) -> object:
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return yaml.load(text, Loader=Loader)
 
 
 @dataclass(frozen=True)

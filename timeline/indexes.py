@@ -17,9 +17,14 @@ BANDS = 4
 class Listing:
     """One page of a timeline too long for the home page: a year, or a month of a busy year."""
 
-    title: str
+    year: int
+    month: int | None  # None: the year's page
     events: tuple[Event, ...]
     months: tuple[int, ...] = ()  # a year split into months: the months with pages of their own
+
+    @property
+    def title(self) -> str:
+        return f"{MONTHS[self.month]} {self.year}" if self.month else str(self.year)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,14 @@ class Indexes:
 
     def band(self, period: Period) -> str:
         return self.bands[period.id]
+
+
+def filter_values(event: Event) -> dict[str, object]:
+    """What the reader's filters match an event by, and how its entry is drawn: one definition for the
+    list items' data-* attributes and for timeline-index.json's rows."""
+    return {"year": event.year, "tags": list(event.tags), "places": list(event.places),
+            "publishers": sorted({publisher_slug(s.publisher) for s in event.sources}),
+            "precision": event.start.precision + ("-span" if event.end else "")}
 
 
 def by_year(events) -> dict[int, list[Event]]:
@@ -119,14 +132,14 @@ def plan_listing(events: tuple[Event, ...], page_size: int) -> dict[str, Listing
     pages: dict[str, Listing] = {}
     for year, year_events in by_year(events).items():
         if len(year_events) <= page_size:
-            pages[year_uri(year)] = Listing(str(year), tuple(year_events))
+            pages[year_uri(year)] = Listing(year, None, tuple(year_events))
             continue
         months: dict[int, list[Event]] = defaultdict(list)
         for event in year_events:
             if event.start.month is not None:
                 months[event.start.month].append(event)
-        pages[year_uri(year)] = Listing(str(year), tuple(e for e in year_events if e.start.month is None),
+        pages[year_uri(year)] = Listing(year, None, tuple(e for e in year_events if e.start.month is None),
                                         tuple(sorted(months)))
         for month, month_events in sorted(months.items()):
-            pages[month_uri(year, month)] = Listing(f"{MONTHS[month]} {year}", tuple(month_events))
+            pages[month_uri(year, month)] = Listing(year, month, tuple(month_events))
     return pages

@@ -35,15 +35,15 @@ PLAIN_TAGS = {
 # every scalar while composing, keys included, costs a third of libyaml's whole compose time.
 PLAIN = "tag:timeline,2025:plain"
 try:
-    from yaml import CSafeLoader as _BaseLoader  # libyaml: keeps the marks, about 12 times faster
+    from yaml import CSafeLoader as Loader  # libyaml: keeps the marks, about 12 times faster
 except ImportError:  # a PyYAML built without libyaml: slower, same results
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as Loader  # type: ignore[assignment]
 _RESOLVER = yaml.resolver.Resolver()
 _NOT_TEXT_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 PLAIN_TAGS.add(PLAIN)
 
 
-class _Loader(_BaseLoader):
+class _Loader(Loader):
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode and implicit[0]:
             return PLAIN
@@ -150,7 +150,7 @@ def compose(path: str, text: str, first_line: int) -> tuple[yaml.Node | None, li
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         return None, [error(path, line, f"YAML syntax: {message}", "yaml-syntax", _yaml_hint(message))]
     except yaml.reader.ReaderError as exc:  # a character YAML refuses; its position is in UTF-8 bytes for libyaml
-        before = text[:exc.position] if _Loader is yaml.SafeLoader else \
+        before = text[:exc.position] if Loader is yaml.SafeLoader else \
             text.encode("utf-8")[:exc.position].decode("utf-8", "ignore")
         char = chr(exc.character) if isinstance(exc.character, int) else exc.character
         return None, [error(path, first_line + before.count("\n"), f"YAML syntax: {exc.reason}: {describe_char(char)}",
@@ -164,7 +164,7 @@ def compose(path: str, text: str, first_line: int) -> tuple[yaml.Node | None, li
 
 def _scan_events(path: str, text: str, first_line: int) -> Diagnostic | None:
     depth = 0
-    for event in yaml.parse(text, Loader=_BaseLoader):
+    for event in yaml.parse(text, Loader=Loader):
         if isinstance(event, yaml.AliasEvent):
             return error(path, first_line + _line(event.start_mark),
                          "YAML aliases (*name) are not allowed: write the value out", "yaml-alias")
@@ -377,11 +377,6 @@ def _scan_folder(folder: Path, prefix: int, folders: list[Path], found: list[tup
             else:
                 problems.append(warning(rel, 1, "not an event file (event files end in .md); ignored",
                                         "not-markdown"))
-
-
-def find_event_files(root: Path, events_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
-    files, problems = scan_event_files(root, events_dir)
-    return [path for path, _ in files], problems
 
 
 def describe_char(char: str) -> str:

@@ -71,10 +71,6 @@ class Renderer:
         self._done = {text: done for text, done in self._done.items() if text in keep}
 
 
-def render_body(text: str) -> str:
-    """One body on its own. Safe even if validation was skipped."""
-    return Renderer().body(text)
-
 
 def heading(level: int, text: str) -> str:
     """A fixed heading with the id Markdown's table of contents would give it."""

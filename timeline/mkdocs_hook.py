@@ -1,7 +1,11 @@
 """The MkDocs glue: check the timeline before MkDocs writes anything, then hand it the generated
-pages and files as virtual files. Each event calls one function of the core; `build_timeline.py`
-makes one TimelineHook when MkDocs loads it as a hook, so its state lives as long as that hook
-module (a plugin instance, in effect): across the rebuilds of one `serve`, never longer."""
+pages and files as virtual files. Each event calls one function of the core.
+
+`build_timeline.py` makes one TimelineHook when MkDocs loads it as a hook module. MkDocs keeps that
+module for the whole process (serve's rebuilds reuse it), so the hook's caches are the process's:
+the check cache is keyed by the files' contents, and what the last build wrote is kept only for
+the same site folder and settings.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,20 +18,15 @@ from pathlib import Path
 from . import benchreport, engine
 from .check import CheckCache, check_project
 from .diagnostics import Diagnostic
-from .exports import plan_exports
 from .guide import fill
 from .markup import Renderer
 from .model import Timeline
-from .pages import HtmlPage, MarkdownPage, Page, make_plan, plan_pages
-from .schema import json_schema_files
-from .search import generated_docs, merge_index
-from .security import add_external_rel, add_policy
-from .settings import Settings, SettingsError, read_settings
-from .urls import ASSETS, HOME, MAP, PLACES_INDEX, SOURCES_INDEX, TAGS_INDEX, Urls
+from .search import merge_index
+from .security import Policy, add_external_rel, known_scripts
+from .settings import Settings, SettingsError, check_addresses, read_settings
+from .site import NAV_PAGES, HtmlPage, MarkdownPage, SitePlan, plan_site
+from .urls import ASSETS, HOME, Urls
 
-# Generated pages a site's nav may list; every other generated page stays out of the sidebar,
-# because each page embeds the whole navigation (1,000 pages in the nav take 37 s, out of it 6 s).
-NAV_PAGES = {HOME, MAP, PLACES_INDEX, TAGS_INDEX, SOURCES_INDEX}
 ASSET_FILES = Path(__file__).parent / "assets"  # served under assets/timeline/
 
 # The build date. MkDocs dates the sitemap and its gzip header by each page's update_date, which
@@ -45,16 +44,29 @@ def build_date(timeline: Timeline) -> str | None:
 
 
 @dataclass
+class Written:
+    """What the last successful build wrote into one site folder under one site key (settings,
+    templates, hand-written pages): each generated file's content hash, and the hand-written pages'
+    search entries. A dirty rebuild (serve) rewrites only what changed; another folder or key starts
+    afresh."""
+
+    site_dir: str = ""
+    key: str = ""
+    hashes: dict[str, str] = field(default_factory=dict)
+    theme_docs: dict[str, list[dict]] = field(default_factory=dict)
+
+
+@dataclass
 class Build:
     """What one build has worked out, from on_config to on_post_build."""
 
     settings: Settings
+    policy: Policy
     timeline: Timeline | None = None
     problems: list[Diagnostic] = field(default_factory=list)
-    pages: dict[str, Page] = field(default_factory=dict)  # generated page uri → page
-    written: dict[str, str] = field(default_factory=dict)  # uri → content hash, as this build writes it
-    search_docs: list[dict] = field(default_factory=list)
-    markdown_pages: set[str] = field(default_factory=set)
+    date: str | None = None
+    plan: SitePlan | None = None
+    hashes: dict[str, str] = field(default_factory=dict)  # uri → content hash, as this build writes it
 
 
 class TimelineHook:
@@ -62,10 +74,7 @@ class TimelineHook:
         self.cache = CheckCache()  # serve re-checks only the files that changed
         self.renderer = Renderer()
         self.build: Build | None = None
-        self.site_dir = ""  # the folder the last successful build wrote, and what it wrote there
-        self.last_written: dict[str, str] = {}
-        self.key = ""
-        self.theme_docs: dict[str, list[dict]] = {}  # the hand-written pages' search entries, last build
+        self.last = Written()
         self.failure = ""  # why the last build failed, in the hook's or MkDocs' own words
 
     # ---------------------------------------------------------------- events
@@ -73,45 +82,50 @@ class TimelineHook:
     def on_config(self, config):
         try:
             settings = read_settings((config.extra or {}).get("timeline"))
+            check_addresses({"site_url": config.site_url, "repo_url": config.repo_url})
         except SettingsError as exc:
             raise engine.running(config).exceptions.PluginError(str(exc)) from None
-        self.build, self.failure = Build(settings), ""
+        policy = Policy(settings.tile_hosts, known_scripts(Path(d) for d in config.theme.dirs))
+        self.build, self.failure = Build(settings, policy), ""
         config.extra_css.append(f"{ASSETS}/timeline.css")
         config.extra_javascript.append(f"{ASSETS}/timeline.js")
         return config
 
     def on_pre_build(self, config) -> None:
         """Before MkDocs empties site/: an invalid timeline stops the build with the old site intact."""
-        build = self.current(config)
+        build = self.current()
         build.timeline, build.problems = self.check(config)
+        build.date = build_date(build.timeline)
         report(config, build.problems)
 
     def on_files(self, files, config):
-        build = self.current(config)
+        build = self.current()
         timeline, problems = self.check(config)
-        if problems != build.problems:  # a file changed between on_pre_build and now
-            raise engine.running(config).exceptions.PluginError("the timeline's files changed during the build; "
-                                                                 "run it again")
-        assert timeline is not None
-        return add_generated(self, build, files, config, timeline)
+        if any(p.is_error for p in problems):  # a file changed since on_pre_build
+            report(config, problems)
+        key = site_key(config)
+        if (self.last.site_dir, self.last.key) != (config.site_dir, key):
+            self.last = Written(config.site_dir, key)
+        build.plan = plan_site(timeline, take_intro(files), build.settings, Urls(config.use_directory_urls),
+                               self.renderer, config.site_url or None, config.site_name)
+        add_generated(self, build.plan, files, config)
+        self.renderer.forget({e.body for e in timeline.events})
+        return files
 
     def on_pre_page(self, page, config, files):
-        date = build_date(self.current(config).timeline or Timeline(()))
-        if date:
-            page.update_date = date  # see build_date
+        if self.current().date:
+            page.update_date = self.current().date  # see build_date
         return page
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
-        planned = self.current(config).pages.get(page.file.src_uri)
+        planned = self.planned(page)
         if isinstance(planned, HtmlPage):
             page.meta.update(planned.meta())
             return markdown
-        if planned is not None:
-            return markdown
-        return hand_written(markdown, config)
+        return markdown if planned is not None else hand_written(markdown, config)
 
     def on_page_content(self, html: str, page, config, files) -> str:
-        planned = self.current(config).pages.get(page.file.src_uri)
+        planned = self.planned(page)
         if isinstance(planned, HtmlPage):
             return planned.html
         return planned.fill(html) if isinstance(planned, MarkdownPage) else html
@@ -119,26 +133,26 @@ class TimelineHook:
     def on_post_page(self, output: str, page, config) -> str:
         """Every page, generated or hand-written: a Content-Security-Policy and safe external links.
         Only the theme's inline scripts are allowed, never one inside the page's own content."""
-        hosts = self.current(config).settings.tile_hosts
-        return add_policy(add_external_rel(output), hosts, untrusted=page.content or "")
+        return self.current().policy.add(add_external_rel(output), untrusted=page.content or "")
 
     def on_post_template(self, output: str, template_name: str, config) -> str:
         """The theme's own pages (404.html) get the same protection; sitemap.xml is left alone."""
         if not template_name.endswith(".html"):
             return output
-        return add_policy(add_external_rel(output), self.current(config).settings.tile_hosts)
+        return self.current().policy.add(add_external_rel(output))
 
     def on_post_build(self, config) -> None:
-        build = self.current(config)
+        build = self.current()
+        theme_docs = self.last.theme_docs
         path = Path(config.site_dir) / "search" / "search_index.json"
-        if path.exists():  # the theme indexed the hand-written pages; ours come from the data
+        if path.exists() and build.plan is not None:  # the theme indexed the hand-written pages; ours come from data
             index = json.loads(path.read_text(encoding="utf-8"))
-            merged, self.theme_docs = merge_index(index, build.search_docs, build.markdown_pages, self.theme_docs)
+            merged, theme_docs = merge_index(index, build.plan.search, set(build.plan.markdown_pages), theme_docs)
             path.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        self.site_dir, self.last_written = config.site_dir, build.written
+        self.last = Written(config.site_dir, self.last.key, build.hashes, theme_docs)
 
     def on_build_error(self, error) -> None:
-        self.last_written = {}  # the site folder holds an unknown mix: write everything next time
+        self.last = Written()  # the site folder holds an unknown mix: write everything next time
         self.failure = str(error)  # MkDocs itself only says "Aborted with a BuildError!"
 
     def on_serve(self, server, config, builder):
@@ -151,20 +165,24 @@ class TimelineHook:
 
     # ---------------------------------------------------------------- state
 
-    def current(self, config) -> Build:
-        if self.build is None:  # an event before on_config: only when a test calls one directly
-            self.on_config(config)
-        assert self.build is not None
+    def current(self) -> Build:
+        if self.build is None:
+            raise RuntimeError("the timeline hook got an event before on_config")
         return self.build
+
+    def planned(self, page):
+        plan = self.current().plan
+        return plan.pages.get(page.file.src_uri) if plan is not None else None
 
     def check(self, config) -> tuple[Timeline, list[Diagnostic]]:
         return check_project(project_root(config), self.cache)
 
-    def unchanged(self, config, uri: str, content: str) -> bool:
-        """Whether a dirty rebuild (serve) may keep the file the last build wrote for `uri`."""
+    def keep(self, uri: str, content: str, dest: str) -> bool:
+        """Record the hash of what this build writes for `uri`; whether the last build wrote the same
+        into the same folder, so that a dirty rebuild may leave the file as it is."""
         digest = hashlib.blake2b(content.encode("utf-8"), digest_size=16).hexdigest()
-        self.current(config).written[uri] = digest
-        return self.site_dir == config.site_dir and self.last_written.get(uri) == digest
+        self.current().hashes[uri] = digest
+        return self.last.hashes.get(uri) == digest and os.path.exists(dest)
 
 
 def find_hook(config) -> TimelineHook | None:
@@ -217,7 +235,16 @@ def site_key(config) -> str:
     return digest.hexdigest()
 
 
-def add_generated(hook: TimelineHook, build: Build, files, config, timeline: Timeline):
+def take_intro(files) -> str | None:
+    """The hand-written home page's text, if any: the timeline goes into it, so MkDocs must not build it."""
+    home = files.get_file_from_path(HOME)
+    if home is None:
+        return None
+    files.remove(home)
+    return home.content_string
+
+
+def add_generated(hook: TimelineHook, plan: SitePlan, files, config) -> None:
     """The generated pages, data files and assets, as virtual files MkDocs builds with the rest."""
     api = engine.running(config)
     File, InclusionLevel, PluginError = api.files.File, api.files.InclusionLevel, api.exceptions.PluginError
@@ -230,21 +257,11 @@ def add_generated(hook: TimelineHook, build: Build, files, config, timeline: Tim
         def is_modified(self) -> bool:
             return not self.keep and super().is_modified()
 
-    key = site_key(config)
-    if key != hook.key:  # settings, templates or hand-written pages changed: every page changes
-        hook.key, hook.last_written = key, {}
-    intro = None
-    home = files.get_file_from_path(HOME)
-    if home is not None:
-        intro = home.content_string
-        files.remove(home)
     for asset in sorted(ASSET_FILES.rglob("*")):
         if asset.is_file():
             files.append(File.generated(config, f"{ASSETS}/{asset.relative_to(ASSET_FILES).as_posix()}",
                                         abs_src_path=str(asset)))
-    plan = make_plan(timeline, build.settings, Urls(config.use_directory_urls), hook.renderer)
-    build.pages = plan_pages(plan, intro)
-    for uri, page in build.pages.items():
+    for uri, page in plan.pages.items():
         if files.get_file_from_path(uri) is not None:
             raise PluginError(f"docs/{uri} has the same path as a generated page; rename or remove it")
         inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
@@ -253,17 +270,11 @@ def add_generated(hook: TimelineHook, build: Build, files, config, timeline: Tim
         source, content = ("", page.title + "\0" + page.description + "\0" + page.html) if isinstance(page, HtmlPage) \
             else (page.markdown, page.expanded())
         file = GeneratedFile.generated(config, uri, content=source, inclusion=inclusion)
-        file.keep = hook.unchanged(config, uri, content) and os.path.exists(file.abs_dest_path)
+        file.keep = hook.keep(uri, content, file.abs_dest_path)
         files.append(file)
-    data_files = {f"schemas/{name}": text for name, text in json_schema_files().items()}
-    data_files.update(plan_exports(plan, site_url=config.site_url or None, title=config.site_name))
-    for path, data in data_files.items():
+    for path, data in plan.files.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} has the same path as a generated file; rename or remove it")
         file = GeneratedFile.generated(config, path, content=data)
-        file.keep = hook.unchanged(config, path, data) and os.path.exists(file.abs_dest_path)
+        file.keep = hook.keep(path, data, file.abs_dest_path)
         files.append(file)
-    build.search_docs = generated_docs(timeline, plan.urls, build.pages)
-    build.markdown_pages = {plan.urls.url(uri) for uri, page in build.pages.items() if isinstance(page, MarkdownPage)}
-    hook.renderer.forget({e.body for e in timeline.events})
-    return files

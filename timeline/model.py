@@ -174,6 +174,11 @@ class Period:
     end: PartialDate | None = None  # None: still going on
     description: str | None = None
 
+    @property
+    def sort_key(self) -> tuple:
+        """Periods in time order: by start, then id."""
+        return (self.start.sort_key, self.id)
+
     def contains(self, event: Event) -> bool:
         """An event belongs to a period when it starts inside it."""
         end = self.end.last_day if self.end else None

@@ -1,46 +1,74 @@
 """`new`: start a correctly named, valid event file, from options or by asking in a terminal.
 
-The questions are the field table's (fields.Field.prompt), and every answer is read by its
-field's own kind, so it is checked as `validate` would check it (a date that exists, a URL, tags
-that are slugs), plus the gazetteer for places; close spellings are suggested. The finished file
-is checked again before it is written. An existing file is never overwritten.
+Its options and questions are the field table's (every event and source key has an option, the
+keys with a prompt are asked for), and every answer is read by its field's own kind, so it is
+checked as `validate` would check it (a date that exists, a URL, tags that are slugs), plus the
+gazetteer for places; close spellings are suggested. The finished file is checked with the rest of
+the project before it is written. An existing file is never overwritten.
 """
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from typing import Any
 
-from .check import check, check_event, gazetteer
+from .check import CheckCache, check, event_id, gazetteer
 from .fields import EVENTS, SOURCES, Field
-from .load import SourceFile, find_event_files, load_project, relative
+from .kinds import Records, Slugs
+from .load import SourceFile, load_project, relative
 from .model import PartialDate
 from .names import closest, fold
-from .writer import DateText, FlowList, event_file, make_id
+from .writer import event_file, make_id
 
 NEW_BODY = ("<!-- Write what happened: neutral wording, every figure and claim attributed\n"
             "     (\"according to …\"). This comment is not shown on the site. -->")
-# Where each question's answer comes from on the command line.
-OPTIONS = {("event", "title"): "title", ("event", "date"): "date", ("event", "end"): "end", ("event", "place"): "place",
-           ("event", "tags"): "tag", ("source", "title"): "source_title", ("source", "publisher"): "source_publisher",
-           ("source", "url"): "source_url"}
+
+
+def questions() -> list[tuple[str, Field]]:
+    """Every key `new` can be given, as (table name, field), sources' keys where `sources` is."""
+    out: list[tuple[str, Field]] = []
+    for f in EVENTS.fields:
+        if isinstance(f.kind, Records):
+            out += [("source", s) for s in SOURCES.fields]
+        else:
+            out.append(("event", f))
+    return out
+
+
+def option(table: str, f: Field) -> str:
+    name = f.option or f.key
+    return name if table == "event" else f"source-{name}"
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """`new`'s options, one per key of the tables (a list's option is repeated)."""
+    for table, f in questions():
+        if f.many:
+            parser.add_argument(f"--{option(table, f)}", action="append", help=f"{f.doc} (repeatable)")
+        else:
+            parser.add_argument(f"--{option(table, f)}", help=f.doc)
+    parser.add_argument("--id", help="the file name without .md (default: date and title)")
+    parser.add_argument("--folder", help="where to put it under events/ (default: the year)")
 
 
 class Answers:
     """What the project already holds that an editor may reuse or must match: places, tags, publishers."""
 
     def __init__(self, root: Path):
-        timeline, _ = check(load_project(root))  # the valid events' tags and publishers
+        self.inputs = load_project(root)
+        self.cache = CheckCache()
+        timeline, _ = check(self.inputs, self.cache)  # the valid events' tags and publishers
         self.places = timeline.places
         self.names = gazetteer(self.places)
-        self.taken = {f.name[:-3] for f in find_event_files(root, root / "events")[0]}  # invalid files too
+        self.taken = {fold(event_id(f.path)) for f in self.inputs.events}  # invalid files too
         self.tags = {tag for event in timeline.events for tag in event.tags}
         self.publishers = {source.publisher for event in timeline.events for source in event.sources}
 
-    def read(self, field: Field, text: str) -> tuple[Any, str]:
+    def read(self, f: Field, answer: str | list[str]) -> tuple[Any, str]:
         """The answer's value, or the problem with it (the field's rules, then the gazetteer for places)."""
-        value, problem = field.read_answer(text)
-        if problem or field is not EVENTS.field("place"):
+        value, problem = f.read_answer(answer)
+        if problem or f is not EVENTS.field("place"):
             return value, problem
         for spelling, _ in value:
             if self.names.find(spelling) is None:
@@ -49,13 +77,13 @@ class Answers:
                                                               if near else "; add it to places.yml first")
         return value, ""
 
-    def words(self, field: Field) -> list[str]:
+    def words(self, f: Field) -> list[str]:
         """What Tab completes for a question."""
-        if field is EVENTS.field("place"):
+        if f is EVENTS.field("place"):
             return sorted({p.name for p in self.places.values()} | {a for p in self.places.values() for a in p.aliases})
-        if field is EVENTS.field("tags"):
+        if f is EVENTS.field("tags"):
             return sorted(self.tags)
-        if field is SOURCES.field("publisher"):
+        if f is SOURCES.field("publisher"):
             return sorted(self.publishers)
         return []
 
@@ -66,7 +94,7 @@ class Answers:
         return f"{tag!r} is a new tag" + (f"; the existing tag {near[0]!r} is close" if near else "")
 
 
-def ask(prompt: str, read, optional: bool = False, words: list[str] | None = None) -> object:
+def ask(prompt: str, read, optional: bool = False, words: list[str] | None = None) -> Any:
     """Ask until `read` accepts the answer. Tab completes from `words` where readline exists."""
     try:
         import readline
@@ -89,57 +117,46 @@ def ask(prompt: str, read, optional: bool = False, words: list[str] | None = Non
         print(f"  {problem}")
 
 
-def questions() -> list[tuple[str, Field]]:
-    """The fields `new` asks about, in the table's order, sources' fields where `sources` is."""
-    out: list[tuple[str, Field]] = []
-    for f in EVENTS.fields:
-        if f.key == "sources":
-            out += [("source", s) for s in SOURCES.fields if s.prompt]
-        elif f.prompt:
-            out.append(("event", f))
-    return out
+def _typed(f: Field, text: str) -> str | list[str]:
+    """A typed answer as the field takes it: tags are typed on one line, separated by commas (a place's
+    name may hold a comma, so a place is one answer)."""
+    return [part.strip() for part in text.split(",") if part.strip()] if isinstance(f.kind, Slugs) else text
 
 
 def collect(answers: Answers, args, interactive: bool) -> tuple[dict[tuple[str, str], Any], list[str]]:
-    """The value of every question, from its option or (in a terminal) by asking; and the problems."""
+    """The value of every key, from its option or (in a terminal, for the keys with a prompt) by
+    asking; and the problems with what the options said."""
     values: dict[tuple[str, str], Any] = {}
     problems: list[str] = []
     missing: list[str] = []
     if interactive:
         print("New event. Press Tab to complete places and tags; Ctrl-C to stop without writing anything.")
-    for table, f in questions() + [("event", EVENTS.field("end"))]:
-        option = OPTIONS[(table, f.key)]
-        given = getattr(args, option, None)
+    for table, f in questions():
+        given = getattr(args, option(table, f).replace("-", "_"), None)
         if given:
-            value, problem = answers.read(f, ", ".join(given) if isinstance(given, list) else given)
+            value, problem = answers.read(f, given)
             if problem:
                 problems.append(problem)
             values[(table, f.key)] = value
         elif interactive and f.prompt:
             hint = "" if f.required else ", Enter for none"
-            values[(table, f.key)] = ask(f"{f.prompt}{hint}: ", lambda text, f=f: answers.read(f, text),
+            values[(table, f.key)] = ask(f"{f.prompt}{hint}: ", lambda text, f=f: answers.read(f, _typed(f, text)),
                                          optional=not f.required, words=answers.words(f))
         elif f.required:
-            missing.append("--" + option.replace("_", "-"))
+            missing.append("--" + option(table, f))
     if missing:
         problems.append(f"missing {', '.join(missing)} (or run `new` in a terminal to be asked)")
     return values, problems
 
 
 def new_fields(values: dict[tuple[str, str], Any]) -> dict:
-    """The front matter of the new event, from the answers."""
-    def texts(key: str) -> list[str]:
-        return [text for text, _ in values.get(("event", key)) or []]
+    """The front matter of the new event, from the answers (the writer writes each as its kind)."""
+    def plain(f: Field, value: Any) -> Any:
+        return [item for item, _ in value] if f.many else value
 
-    start: PartialDate = values[("event", "date")]
-    places = texts("place")
-    source = {key: values[("source", key)] for key in SOURCES.keys() if values.get(("source", key)) is not None}
-    fields: dict = {"title": values[("event", "title")], "date": DateText(start.iso()),
-                    "place": places[0] if len(places) == 1 else FlowList(places), "sources": [source]}
-    if values.get(("event", "end")):
-        fields["end"] = DateText(values[("event", "end")].iso())
-    if texts("tags"):
-        fields["tags"] = FlowList(texts("tags"))
+    fields = {f.key: plain(f, values[("event", f.key)]) for f in EVENTS.fields if values.get(("event", f.key))}
+    fields["sources"] = [{f.key: values[("source", f.key)] for f in SOURCES.fields
+                          if values.get(("source", f.key)) is not None}]
     return fields
 
 
@@ -160,16 +177,18 @@ def create_event(root: Path, args) -> int:
         if note := answers.tag_note(tag):
             print(f"note: {note}", file=sys.stderr)
     start: PartialDate = values[("event", "date")]
-    new_id = args.id or make_id(start.iso(), fields["title"], {fold(t) for t in answers.taken})
-    if new_id in answers.taken:
+    new_id = args.id or make_id(start.iso(), fields["title"], answers.taken)
+    if fold(new_id) in answers.taken:
         print(f"error: an event with the id {new_id!r} already exists; choose another --id", file=sys.stderr)
         return 1
     folder = root / "events" / (args.folder or str(start.year))
     target = folder / f"{new_id}.md"
     text = event_file(fields, NEW_BODY)
-    checked = check_event(SourceFile(relative(root, target), text.encode("utf-8")), answers.names)
-    if checked.event is None:
-        for diagnostic in sorted(checked.problems):
+    path = relative(root, target)
+    _, diagnostics = check(answers.inputs.with_events([SourceFile(path, text.encode("utf-8"))]), answers.cache)
+    mine = [d for d in diagnostics if d.path == path]
+    if any(d.is_error for d in mine):
+        for diagnostic in mine:
             print(diagnostic.format(), file=sys.stderr)
         print("nothing was written", file=sys.stderr)
         return 1
@@ -178,9 +197,11 @@ def create_event(root: Path, args) -> int:
         with open(target, "x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
             out.write(text)
     except FileExistsError:
-        print(f"error: {relative(root, target)} already exists", file=sys.stderr)
+        print(f"error: {path} already exists", file=sys.stderr)
         return 1
-    print(f"created {relative(root, target)}")
+    for diagnostic in mine:  # warnings: written, but worth a look
+        print(diagnostic.format(), file=sys.stderr)
+    print(f"created {path}")
     print("next: write the text under the front matter, then run: python build_timeline.py validate",
           file=sys.stderr)
     return 0

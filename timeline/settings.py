@@ -6,7 +6,7 @@ part reads the Settings object, never the raw mapping.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from urllib.parse import urlsplit
 
 PAGE_SIZE = 500  # events listed on one page at most (about 400 KB of HTML); beyond, lists split by year, then month
@@ -29,7 +29,7 @@ class Settings:
         return tile_hosts(self.tiles)
 
 
-KNOWN = ("tiles", "attribution", "page_size")
+KNOWN = tuple(f.name for f in fields(Settings))
 
 
 def read_settings(options: object) -> Settings:
@@ -55,6 +55,19 @@ def read_settings(options: object) -> Settings:
     if page_size < 1:
         raise SettingsError(f"{WHERE} page_size in mkdocs.yml must be 1 or more, not {page_size!r}")
     return Settings(tiles, _text(options, "attribution"), page_size)
+
+
+# What an address in mkdocs.yml may hold: themes print these values into pages unescaped.
+_ADDRESS = re.compile(r"https?://[^\s\"'<>\\`]+", re.I)
+
+
+def check_addresses(addresses: dict[str, str | None]) -> None:
+    """site_url and repo_url must be plain http(s) addresses: the theme writes them into attributes and
+    scripts as they are, so a quote or an angle bracket would break out into the page."""
+    for key, value in addresses.items():
+        if value and not _ADDRESS.fullmatch(value):
+            raise SettingsError(f"{key} in mkdocs.yml must be an http(s) address without quotes, spaces or "
+                                f"angle brackets, not {value!r}")
 
 
 def _text(options: dict, key: str) -> str:

@@ -7,14 +7,18 @@ site works on any host and in any subfolder.
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 
+from .kinds import RESERVED_IDS
 from .model import slugify
 
 HOME = "index.md"
 MAP = "map.md"
 PLACES_INDEX, TAGS_INDEX, SOURCES_INDEX = "places/index.md", "tags/index.md", "sources/index.md"
 FILTER_INDEX = "timeline-index.json"  # what the filters of a split timeline search
+SCHEMAS = "schemas"  # the JSON Schemas for editors' tools, published with the site
 ASSETS = "assets/timeline"  # the timeline's own CSS, script and bundled libraries
 
 
@@ -30,16 +34,34 @@ def tag_uri(tag: str) -> str:
     return f"tags/{tag}.md"
 
 
+MAX_PUBLISHER_SLUG = 80
+
+
 def publisher_slug(publisher: str) -> str:
-    """The URL name of a publisher's page; names with no ASCII letters get a stable code."""
-    slug = slugify(publisher)
-    if slug and slug != "index":
-        return slug
-    return "publisher-" + hashlib.sha1(publisher.encode()).hexdigest()[:8]
+    """The URL name of a publisher's page, and so what makes two spellings one publisher.
+
+    A Latin-script name is slugified as ids are ("Le Monde" → le-monde); any other keeps its letters
+    (الجزيرة نت → الجزيرة-نت: a readable address, where a code would tell a reader nothing). Too long a
+    name is cut and keeps a code of the whole; a name with no letters at all gets only the code. A
+    code follows a double hyphen, which no slug holds, so it never meets another publisher's name."""
+    latin = all(unicodedata.name(c, "").startswith("LATIN") for c in publisher if c.isalpha())
+    slug = slugify(publisher) if latin else re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", publisher).casefold())
+    slug = slug.strip("-")
+    code = hashlib.sha1(publisher.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    if not slug or slug in RESERVED_IDS:
+        return f"publisher--{code}"
+    if len(slug) > MAX_PUBLISHER_SLUG:
+        return f"{slug[:MAX_PUBLISHER_SLUG].rstrip('-')}--{code}"
+    return slug
+
+
+def source_uri(slug: str) -> str:
+    """A publisher's page, by its slug (publisher_slug)."""
+    return f"sources/{slug}.md"
 
 
 def publisher_uri(publisher: str) -> str:
-    return f"sources/{publisher_slug(publisher)}.md"
+    return source_uri(publisher_slug(publisher))
 
 
 def year_uri(year: int) -> str:

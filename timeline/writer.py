@@ -1,18 +1,24 @@
 """Writing event files: the one writer `new` and `import` use, and the one maker of event ids.
 
-A new file is written with python-frontmatter (a Post dumped through its YAML handler), in the
-field table's key order and in the editing guide's style: dates and words unquoted, tags on one
-line, each source indented under `sources:`, other text double-quoted only where YAML needs it.
+A new file is written with python-frontmatter (a Post, dumped through a YAMLHandler of ours for
+the project's layout), in the field table's key order and in the editing guide's style: each
+value as its field's kind is written (dates and words unquoted, lists of tags on one line, each
+source indented under `sources:`), other text double-quoted only where YAML needs it.
 `fmt` cannot use this writer: it must keep an existing file's comments and quoting exactly, so it
 moves lines of text instead (fmt.py).
 """
 from __future__ import annotations
 
+from typing import Any
+
 import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
-from .fields import EVENTS, SOURCES
-from .model import slugify
+from .fields import EVENTS, Table
+from .kinds import Date, OneOrMore, Records, Slugs
+from .load import Loader
+from .model import PartialDate, slugify
 from .names import fold
 
 ID_WORDS = 50  # characters of the title kept in an id, cut at a word
@@ -33,7 +39,7 @@ class _Dumper(yaml.SafeDumper):
 
 def _reads_back(value: str) -> bool:
     try:
-        return "\n" not in value and yaml.load(f"k: {value}", Loader=yaml.CSafeLoader) == {"k": value}
+        return "\n" not in value and yaml.load(f"k: {value}", Loader=Loader) == {"k": value}
     except yaml.YAMLError:
         return False
 
@@ -48,19 +54,41 @@ _Dumper.add_representer(DateText, lambda d, v: d.represent_scalar(d.resolve(yaml
 _Dumper.add_representer(FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
 
 
-def _ordered(values: dict, keys: list[str]) -> dict:
-    rank = {key: i for i, key in enumerate(keys)}
-    return dict(sorted(values.items(), key=lambda kv: rank.get(kv[0], len(keys))))
+class _EventHandler(YAMLHandler):
+    """The project's layout: the body right under the closing fence, one newline at the end (the
+    library's default puts a blank line between them and none at the end)."""
+
+    def format(self, post: frontmatter.Post, **kwargs: object) -> str:
+        metadata = self.export(post.metadata, **kwargs)
+        return f"---\n{metadata}\n---\n" + (f"{post.content}\n" if post.content else "")
 
 
-def event_file(fields: dict, body: str = "") -> str:
-    """The text of an event file: front matter in the field table's order, then the body."""
-    metadata = _ordered(fields, EVENTS.keys())
-    if isinstance(metadata.get("sources"), list):
-        metadata["sources"] = [_ordered(source, SOURCES.keys()) for source in metadata["sources"]]
+def as_written(table: Table, values: dict[str, Any]) -> dict[str, Any]:
+    """Values (text, lists, dates) as the front matter writes them: in the table's key order, each
+    by its field's kind."""
+    out: dict[str, Any] = {}
+    for f in table.fields:
+        value = values.get(f.key)
+        if value is None or value == [] or value == ():
+            continue  # an empty list is no list: the key is left out
+        if isinstance(f.kind, Date):
+            value = DateText(value.iso() if isinstance(value, PartialDate) else value)
+        elif isinstance(f.kind, (OneOrMore, Slugs)) and isinstance(value, (list, tuple)):
+            value = value[0] if len(value) == 1 and isinstance(f.kind, OneOrMore) else FlowList(value)
+        elif isinstance(f.kind, Records):
+            value = [as_written(f.kind.table, item) for item in value]
+        out[f.key] = value
+    known = set(table.keys())
+    out.update((key, value) for key, value in values.items() if key not in known and value is not None)
+    return out
+
+
+def event_file(fields: dict[str, Any], body: str = "") -> str:
+    """The text of an event file: its front matter (as_written), then the body."""
     post = frontmatter.Post(body.strip("\n"))
-    post.metadata.update(metadata)
-    return frontmatter.dumps(post, Dumper=_Dumper, sort_keys=False, width=2**31, allow_unicode=True) + "\n"
+    post.metadata.update(as_written(EVENTS, fields))
+    return frontmatter.dumps(post, handler=_EventHandler(), Dumper=_Dumper, sort_keys=False, width=2**31,
+                             allow_unicode=True)
 
 
 def make_id(date_iso: str, title: str, taken: set[str]) -> str:

@@ -12,8 +12,9 @@
 
   var form = document.getElementById("tl-filters");
   if (!form) return;
+  // Each filter, and what it matches: the list items' data-* attribute and timeline-index.json's
+  // column of the same name (both written from indexes.filter_values).
   var FIELDS = { tag: "tags", place: "places", publisher: "publishers", year: "year" };
-  var FILTER_COLUMN = { tag: "tags", place: "places", publisher: "publishers", year: "year" };
   var SHOW_AT_MOST = 500;
   var items = Array.prototype.slice.call(document.querySelectorAll("li.tl-item[data-year]"));
   var status = form.querySelector(".tl-status");
@@ -129,7 +130,7 @@
     load().then(function (data) {
       var found = data.events.filter(function (event) {
         return matches(function (name) {
-          var have = value(event, FILTER_COLUMN[name]);
+          var have = value(event, FIELDS[name]);
           return name === "year" ? [String(have)] : have;
         }, state);
       });

@@ -20,7 +20,7 @@ def ordered(timeline: Timeline) -> list[Event]:
 
 
 def periods(timeline: Timeline) -> list[Period]:
-    return sorted(timeline.periods, key=lambda p: (p.start.sort_key, p.id))
+    return sorted(timeline.periods, key=lambda p: p.sort_key)
 
 
 def places_of(event: Event, timeline: Timeline) -> list[Place]:

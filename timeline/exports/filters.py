@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
+from ..indexes import filter_values
 from ..model import Timeline, human_range
-from ..urls import Urls, event_uri, place_uri, publisher_slug, tag_uri
+from ..urls import Urls, event_uri, place_uri, tag_uri
 from .common import ordered
 
 COLUMNS = ("id", "title", "date_text", "start", "url", "year", "precision", "tags", "places", "publishers")
@@ -16,9 +17,7 @@ def filter_index(timeline: Timeline, urls: Urls) -> str:
     rows = []
     for event in ordered(timeline):
         row = {"id": event.id, "title": event.title, "date_text": human_range(event.start, event.end),
-               "start": event.start.iso(), "url": urls.url(event_uri(event.id)), "year": event.year,
-               "precision": event.start.precision + ("-span" if event.end else ""), "tags": list(event.tags),
-               "places": list(event.places), "publishers": sorted({publisher_slug(s.publisher) for s in event.sources})}
+               "start": event.start.iso(), "url": urls.url(event_uri(event.id)), **filter_values(event)}
         rows.append([row[name] for name in COLUMNS])
     places = {p: timeline.places[p].name for p in sorted({p for e in timeline.events for p in e.places})}
     index_urls = {"place": urls.url(place_uri("{id}")), "tag": urls.url(tag_uri("{id}"))}

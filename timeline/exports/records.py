@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from ..dates import SCHEMA_PATTERN
+from ..dates import CANONICAL_PATTERN
 from ..fields import LATITUDE, LONGITUDE
 from ..model import PRECISIONS, Event, Period, Timeline, human_range
 from ..urls import Urls, event_uri, publisher_slug
@@ -54,8 +54,8 @@ def _nullable(kind: str) -> dict:
 
 
 # The dates events.json writes are what PartialDate.iso() gives: the editors' grammar, canonical.
-_DATE = {"type": "string", "pattern": SCHEMA_PATTERN}
-_DATE_OR_NULL = {"type": ["string", "null"], "pattern": SCHEMA_PATTERN}  # pattern applies to strings only
+_DATE = {"type": "string", "pattern": CANONICAL_PATTERN}
+_DATE_OR_NULL = {"type": ["string", "null"], "pattern": CANONICAL_PATTERN}  # pattern applies to strings only
 _PRECISION = {"enum": list(PRECISIONS)}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 

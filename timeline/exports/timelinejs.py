@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 
+from ..fields import EVENTS, SOURCES
 from ..markup import Renderer, esc
 from ..model import Event, PartialDate, Timeline, human_range
-from .common import iso, ordered, periods
+from .common import ordered, periods
 
 TJS_PARTS = ("year", "month", "day", "hour", "minute", "second")
 EXTENSION_KEY = "timeline_event"
@@ -28,15 +29,23 @@ def _sources_line(event: Event) -> str:
     return f'<p class="tl-sources">Sources: {esc(names)}</p>' if names else ""
 
 
+def _value(value: object) -> object:
+    """A model value as JSON: dates as written, tuples as lists, sources as their keys."""
+    if isinstance(value, PartialDate):
+        return value.iso()
+    if isinstance(value, tuple):
+        return [_value(item) for item in value]
+    if hasattr(value, "__dataclass_fields__"):  # a Source
+        return {f.key: _value(getattr(value, f.attr or f.key)) for f in SOURCES.fields
+                if getattr(value, f.attr or f.key) is not None}
+    return value
+
+
 def as_written(event: Event) -> dict:
-    """The event as written (Markdown body, place ids, sources), so that `import timelinejs` gives it back exactly.
-    The date is here too: TimelineJS's own date objects have no UTC offset."""
-    sources = [{key: value for key, value in (("title", s.title), ("publisher", s.publisher), ("url", s.url),
-                                              ("published", iso(s.published)), ("claim", s.claim))
-                if value is not None} for s in event.sources]
-    return {"id": event.id, "title": event.title, "date": event.start.iso(), "end": iso(event.end),
-            "places": list(event.places), "tags": list(event.tags), "sources": sources,
-            "related": list(event.related), "dispute": event.dispute, "body": event.body}
+    """The event as written (every key of the field table, the Markdown body), so that `import
+    timelinejs` gives it back exactly. The date is here too: TimelineJS's date objects have no UTC offset."""
+    return {"id": event.id, **{f.key: _value(getattr(event, f.attr or f.key)) for f in EVENTS.fields},
+            "body": event.body}
 
 
 def timelinejs(timeline: Timeline, renderer: Renderer, title: str = "Timeline") -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..dates import parse_date
+from ..dates import CLOCK, HOURS, MINUTES, YEARS, parse_date
 from ..exports.timelinejs import EXTENSION_KEY
 from ..model import MONTHS, PartialDate
 from .html2md import html_to_text
@@ -260,8 +260,8 @@ def _parse_time(text: str) -> tuple[int, int, int]:
         if not 1 <= hour <= 12:
             raise ValueError(f"time {text!r}: {hour} is not an hour on a 12-hour clock")
         hour = hour % 12 + (12 if match["ampm"].lower().startswith("p") else 0)
-    if hour > 23 or minute > 59 or second > 59:
-        raise ValueError(f"time {text!r} is not a time of day (00:00 to 23:59)")
+    if hour > HOURS[1] or minute > MINUTES[1] or second > MINUTES[1]:
+        raise ValueError(f"time {text!r} is not a time of day ({CLOCK})")
     return hour, minute, second
 
 
@@ -282,8 +282,8 @@ def tjs_to_date(value: object, what: str) -> PartialDate:
             raise ValueError(f"{what}: {exc}") from None
     if year is None:
         raise ValueError(f"{what} has no year")
-    if not 1 <= year <= 9999:
-        raise ValueError(f"{what} year {year} cannot be written in an event file (years 1 to 9999 only)")
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise ValueError(f"{what} year {year} cannot be written in an event file (years {YEARS[0]} to {YEARS[1]} only)")
     for part, name, coarser, coarser_name in ((day, "day", month, "month"), (hour, "time", day, "day"),
                                               (minute, "minute", hour, "hour")):
         if part is not None and coarser is None:

@@ -13,15 +13,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from ..check import CheckCache, check, check_places, gazetteer
+from ..check import CheckCache, check, check_places, event_id, gazetteer
 from ..diagnostics import Diagnostic, error, warning
 from ..exports.timelinejs import EXTENSION_KEY
+from ..fields import EVENTS
 from ..kinds import RESERVED_IDS, SLUG, URL_PATTERN
 from ..load import SourceFile, load_project, printable
 from ..model import PartialDate, human_range, slugify
 from ..names import fold
-from ..writer import DateText, FlowList, event_file, make_id, unique
+from ..writer import event_file, make_id, unique
 from .html2md import html_to_markdown, html_to_text
 from .readers import Slide, as_text, iso_to_date, read_input, tjs_to_date
 
@@ -64,19 +66,11 @@ class _Content:
     end: PartialDate | None
     title: str
     body: str
-    tags: list[str] = field(default_factory=list)
-    related: list[str] = field(default_factory=list)
-    dispute: str | None = None
-    places: list[str] = field(default_factory=list)
-    sources: list[dict] | None = None
+    fields: dict[str, Any] = field(default_factory=dict)  # the other front-matter keys, as given
 
 
-def _ext_texts(value: object, what: str) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"{EXTENSION_KEY} {what} must be a list of texts")
-    return list(value)
+# Keys of `timeline_event` in files exported before it named every key as the field table does.
+_FORMER_KEYS = {"places": "place"}
 
 
 def _ext_text(value: object, what: str) -> str | None:
@@ -127,15 +121,14 @@ def _read_content(slide: Slide, ext: dict | None, notes: list[str]) -> _Content:
         notes += [f"{label}: {what} not kept (only http(s) links are)" if what.startswith("link ") else
                   f"{label}: {what} in the text not imported (event files have no media)" for what in dropped]
     content = _Content(start, end, title, body)
-    if ext:
-        content.tags, content.related = _ext_texts(ext.get("tags"), "tags"), _ext_texts(ext.get("related"), "related")
-        content.dispute = _ext_text(ext.get("dispute"), "dispute")
-        content.places = _ext_texts(ext.get("places"), "places")
-        sources = ext.get("sources")
-        if sources is not None and not (isinstance(sources, list) and sources and all(
-                isinstance(s, dict) and all(isinstance(v, str) for v in s.values()) for s in sources)):
-            raise ValueError(f"{EXTENSION_KEY} sources must be a list of sources with text values")
-        content.sources = sources
+    if ext:  # every other key as written: the planned file is checked by `check` like any other
+        for key, value in ext.items():
+            key = _FORMER_KEYS.get(key, key)
+            if key in EVENTS.keys() and key not in ("title", "date", "end") and value is not None:
+                content.fields[key] = value
+        places = content.fields.get("place")
+        if places is not None and not (isinstance(places, list) and all(isinstance(p, str) for p in places)):
+            raise ValueError(f"{EXTENSION_KEY} place must be a list of texts")
     return content
 
 
@@ -145,7 +138,7 @@ def _sheet_extras(slide: Slide, content: _Content, notes: list[str]) -> None:
     group = html_to_text(as_text(data.get("group")))
     if group:
         if slugify(group):
-            content.tags = [slugify(group)]
+            content.fields["tags"] = [slugify(group)]
         else:
             notes.append(f"{label}: group {group!r} not imported (no letters or digits for a tag)")
     end_date = data.get("end_date")
@@ -155,18 +148,6 @@ def _sheet_extras(slide: Slide, content: _Content, notes: list[str]) -> None:
                                end.human() if end else "", "end display date")):
         if differs := _display_differs(given, ours):
             notes.append(f"{label}: {what} {differs!r} not imported (shown as {ours!r})")
-
-
-def _source_fields(sources: list[dict]) -> list[dict]:
-    out = []
-    for item in sources:
-        entry: dict = {key: item[key] for key in ("title", "publisher", "url") if item.get(key) is not None}
-        if item.get("published") is not None:
-            entry["published"] = DateText(item["published"])
-        if item.get("claim") is not None:
-            entry["claim"] = item["claim"]
-        out.append(entry)
-    return out
 
 
 class _Importer:
@@ -183,7 +164,7 @@ class _Importer:
         self.source_options = (source_title, source_publisher, source_url)
         self.report: list[tuple[int, str]] = []
         self.skipped: list[tuple[int, str]] = []
-        self.existing = {fold(f.path.rsplit("/", 1)[-1][:-3]): f.path for f in reversed(self.inputs.events)}
+        self.existing = {fold(event_id(f.path)): f.path for f in reversed(self.inputs.events)}
         self.taken: set[str] = set()  # folded ids planned in this import
 
     def _place_value(self, spellings: list[str], slide: Slide) -> str | list[str] | None:
@@ -199,7 +180,7 @@ class _Importer:
                 return None
             name = self.places[place_id].name
             written.append(name if self.names.find(name) == place_id else place_id)
-        return written[0] if len(written) == 1 else FlowList(written)
+        return written[0] if len(written) == 1 else written
 
     def default_source(self, title_text: str) -> tuple[dict, bool]:
         title, publisher, url = self.source_options
@@ -237,7 +218,7 @@ class _Importer:
             return None
         if not ext:
             _sheet_extras(slide, content, notes)
-        spellings = content.places or ([self.place] if self.place else [])
+        spellings = content.fields.pop("place", None) or ([self.place] if self.place else [])
         if not spellings:
             self.skipped.append((slide.line, f"{label}: no place: give --place with a place from places.yml"))
             return None
@@ -245,30 +226,22 @@ class _Importer:
         if place is None:
             return None
         placeholder = False
-        sources = content.sources
+        sources = content.fields.pop("sources", None)
         if not sources:
             default, placeholder = self.default_source(title_text)
             sources = [default]
         wanted = _ext_text(ext.get("id"), "id") if ext and isinstance(ext.get("id"), str) else None
         if wanted is None:
             wanted = as_text(data.get("unique_id")).strip() or None
-        event_id = self._id(wanted, content, label, notes)
-        if fold(event_id) in self.existing:
-            self.skipped.append((slide.line, f"{label}: id {event_id!r} is already used by "
-                                 f"{self.existing[fold(event_id)]}: not overwritten"))
+        new_id = self._id(wanted, content, label, notes)
+        if fold(new_id) in self.existing:
+            self.skipped.append((slide.line, f"{label}: id {new_id!r} is already used by "
+                                 f"{self.existing[fold(new_id)]}: not overwritten"))
             return None
-        self.taken.add(fold(event_id))
-        fields: dict = {"title": content.title, "date": DateText(content.start.iso())}
-        if content.end is not None:
-            fields["end"] = DateText(content.end.iso())
-        fields["place"] = place
-        fields["sources"] = _source_fields(sources)
-        for key, values in (("tags", content.tags), ("related", content.related)):
-            if values:
-                fields[key] = FlowList(values)
-        if content.dispute is not None:
-            fields["dispute"] = content.dispute
-        return _Plan(slide, event_id, fields, content.body, content.start.year, [(slide.line, n) for n in notes],
+        self.taken.add(fold(new_id))
+        fields = {"title": content.title, "date": content.start, "end": content.end, "place": place,
+                  "sources": sources, **content.fields}
+        return _Plan(slide, new_id, fields, content.body, content.start.year, [(slide.line, n) for n in notes],
                      placeholder)
 
     def path_for(self, plan: _Plan) -> str:

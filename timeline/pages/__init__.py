@@ -9,7 +9,7 @@ from ..indexes import build_indexes
 from ..markup import Renderer, plural
 from ..model import Timeline
 from ..settings import Settings
-from ..urls import MAP, PLACES_INDEX, SOURCES_INDEX, TAGS_INDEX, Urls, event_uri, place_uri, tag_uri
+from ..urls import HOME, MAP, PLACES_INDEX, SOURCES_INDEX, TAGS_INDEX, Urls, event_uri, place_uri, source_uri, tag_uri
 from .common import HtmlPage, MarkdownPage, Page, Plan
 from .event import event_page
 from .lists import index_page, source_page, tag_page
@@ -28,7 +28,7 @@ def plan_pages(plan: Plan, intro: str | None = None) -> dict[str, Page]:
     """Every generated page, keyed by its source uri (as if it were in docs/): MarkdownPage for the
     timeline pages (their year and month headings make the table of contents), HtmlPage for the rest."""
     ix = plan.ix
-    pages: dict[str, Page] = {"index.md": home_page(plan, intro)}
+    pages: dict[str, Page] = {HOME: home_page(plan, intro)}
     for uri in ix.listing_pages:
         pages[uri] = listing_page(plan, uri)
     for index, event in enumerate(ix.events):
@@ -51,10 +51,10 @@ def plan_pages(plan: Plan, intro: str | None = None) -> dict[str, Page]:
     pages[TAGS_INDEX] = index_page(plan, "Tags", TAGS_INDEX, "Tag", [
         (tag_uri(t), t, len(ix.by_tag[t]), "") for t in sorted(ix.by_tag)])
     for slug in sorted(ix.by_publisher):
-        pages[f"sources/{slug}.md"], more = source_page(plan, slug)
+        pages[source_uri(slug)], more = source_page(plan, slug)
         years.update(more)
     pages[SOURCES_INDEX] = index_page(plan, "Sources", SOURCES_INDEX, "Publisher", [
-        (f"sources/{slug}.md", ix.publisher_names[slug], len(ix.by_publisher[slug]), "")
+        (source_uri(slug), ix.publisher_names[slug], len(ix.by_publisher[slug]), "")
         for slug in sorted(ix.by_publisher, key=lambda s: ix.publisher_names[s].casefold())])
     pages.update(years)
     return pages

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..indexes import Indexes, by_year
+from ..indexes import Indexes, by_year, filter_values
 from ..markup import Renderer, attr, esc
 from ..model import MONTHS, Event, Period, human_range
 from ..settings import Settings
-from ..urls import Urls, event_uri, place_uri, publisher_slug, split_uri, tag_uri
+from ..urls import Urls, event_uri, place_uri, split_uri, tag_uri
 
 
 @dataclass(frozen=True)
@@ -92,10 +92,6 @@ def time_element(event: Event) -> str:
             f"{esc(human_range(event.start, event.end))}</time>")
 
 
-def precision_class(event: Event) -> str:
-    return event.start.precision + ("-span" if event.end else "")
-
-
 def count_line(count: int) -> str:
     return f'<p class="tl-count">{count} event{"s" if count != 1 else ""}.</p>'
 
@@ -105,17 +101,17 @@ def item(plan: Plan, here: str, event: Event) -> str:
     Only the page that lists the event on the timeline gives it an id (the target of the event's
     "On the timeline" link): elsewhere it can be listed twice, as related and as a backlink."""
     ix = plan.ix
-    publishers = sorted({publisher_slug(s.publisher) for s in event.sources})
+    values = filter_values(event)
     places = ", ".join(plan.link(here, place_uri(p), ix.place_name(p)) for p in event.places)
     tags = " ".join(plan.link(here, tag_uri(t), t, "tl-tag") for t in event.tags)
     flag = ' <span class="tl-flag">sources differ</span>' if event.dispute else ""
     periods = ix.periods_of[event.id]
     band = f" {ix.band(periods[-1])}" if periods else ""
     anchor = f' id="{event.id}"' if ix.listing.get(event.id) == here else ""
-    return (f'<li class="tl-item tl-{precision_class(event)}{band}"{anchor} data-year="{event.year}" '
-            f'data-periods="{" ".join(p.id for p in periods)}" '
-            f'data-tags="{" ".join(event.tags)}" data-places="{" ".join(event.places)}" '
-            f'data-publishers="{" ".join(publishers)}">'
+    data = {"year": values["year"], "periods": [p.id for p in periods], "tags": values["tags"],
+            "places": values["places"], "publishers": values["publishers"]}
+    attributes = " ".join(f'data-{name}="{" ".join(v) if isinstance(v, list) else v}"' for name, v in data.items())
+    return (f'<li class="tl-item tl-{values["precision"]}{band}"{anchor} {attributes}>'
             f"{time_element(event)} "
             f"{plan.link(here, event_uri(event.id), event.title, 'tl-title')}{flag}"
             f'<span class="tl-meta"><span class="tl-where">{places}</span>'

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..markup import esc, heading
 from ..model import Source
-from ..urls import publisher_slug, tag_uri
+from ..urls import publisher_slug, source_uri, tag_uri
 from .common import HtmlPage, Plan, count_line, split_listing
 
 
@@ -16,7 +16,7 @@ def tag_page(plan: Plan, tag: str) -> tuple[HtmlPage, dict[str, HtmlPage]]:
 
 def source_page(plan: Plan, slug: str) -> tuple[HtmlPage, dict[str, HtmlPage]]:
     """A publisher: the articles of theirs the timeline cites, then the events citing them."""
-    here = f"sources/{slug}.md"
+    here = source_uri(slug)
     name = plan.ix.publisher_names[slug]
     events = plan.ix.by_publisher[slug]
     articles: dict[tuple[str, str], Source] = {}

@@ -117,7 +117,7 @@ def listing_page(plan: Plan, uri: str) -> MarkdownPage:
     step.append(f'<a class="tl-up" href="{attr(plan.urls.href(uri, HOME))}">'
                 '<span class="tl-label">The whole timeline</span></a>')
     out = [front_matter(page.title), f"# {page.title}\n"]
-    year = int(page.title.split()[-1])
+    year = page.year
     if page.months:  # a year split into months: list them, then the events known only to the year
         parts = "".join(f'<li>{plan.link(uri, month_uri(year, m), f"{MONTHS[m]} {year}")} '
                         f'<span class="tl-count-n">({len(ix.listing_pages[month_uri(year, m)].events)})'
@@ -126,7 +126,7 @@ def listing_page(plan: Plan, uri: str) -> MarkdownPage:
         if page.events:
             out.append(f"## {year}\n")
             out.append(frag.add(event_list(plan, uri, page.events, marks)))
-    elif " " in page.title:  # a month page
+    elif page.month is not None:  # a month page
         out.append(count_line(len(page.events)) + "\n")
         out.append(frag.add(event_list(plan, uri, page.events, marks)))
     else:  # a year page
