@@ -36,7 +36,8 @@ def page(browser):
 
 
 def visible_ids(page) -> list[str]:
-    return page.eval_on_selector_all("li.tl-item", "items => items.filter(i => i.offsetParent !== null).map(i => i.id)")
+    return page.eval_on_selector_all("li.tl-item", "items => items.filter(i => i.offsetParent !== null)"
+                                                   ".map(i => i.id.replace(/^event-/, ''))")
 
 
 def sample_pages(data) -> list[str]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import Project, event_text
+from conftest import PLACES, Project, event_text
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 MANIFEST = HOSTILE / "expected.txt"
@@ -39,6 +39,7 @@ SCRIPT_CASES = {"utf16-le-bom", "billion-laughs", "tag-python-apply", "deep-bloc
                 "file-too-large", "symlink-folder-outside", "name-not-utf8", "name-newline", "accept-rtl-place"}
 
 GOOD = event_text()
+SECRET = "SECRET-FROM-OUTSIDE-THE-PROJECT"
 
 
 # ------------------------------------------------------------------ files made at test time
@@ -68,6 +69,29 @@ def _odd_name(root: Path, name: bytes) -> None:
         pytest.skip(f"this file system refuses the name {name!r}: {exc}")
 
 
+def _replace_with_link(root: Path, name: str, target: Path) -> None:
+    (root / name).unlink(missing_ok=True)
+    _link(root, name, target)
+
+
+def _secret_copy(outside: Path, name: str, text: str) -> Path:
+    """A file outside the project holding the secret: it must never be read into a report or a page."""
+    (outside / name).write_text(text + f"# {SECRET}\n", encoding="utf-8")
+    return outside / name
+
+
+def _fifo(root: Path, name: str) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    (root / name).unlink(missing_ok=True)
+    os.mkfifo(root / name)
+
+
+def _events_link(root: Path, target: Path) -> None:
+    shutil.rmtree(root / "events")
+    _link(root, "events", target)
+
+
 def _deep_block(levels: int) -> str:
     return "".join("  " * i + f"k{i}:\n" for i in range(levels)) + "  " * levels + "x\n"
 
@@ -79,6 +103,23 @@ MAKERS = {
     "symlink-folder-outside": lambda root, outside: _link(root, "events/elsewhere", outside),
     "symlink-folder-loop": lambda root, outside: _link(root, "events/loop", root / "events"),
     "symlink-to-etc-passwd": lambda root, outside: _link(root, "events/passwd.md", Path("/etc/passwd")),
+    "symlink-to-dev-zero": lambda root, outside: _link(root, "events/zero.md", Path("/dev/zero")),
+    # the gazetteer, the periods and the events folder are links too: refused when they leave the project
+    "places-link-outside": lambda root, outside: _replace_with_link(
+        root, "places.yml", _secret_copy(outside, "places.yml", PLACES + "secret:\n  name: Secret\n")),
+    "places-link-passwd": lambda root, outside: _replace_with_link(root, "places.yml", Path("/etc/passwd")),
+    "periods-link-outside": lambda root, outside: _replace_with_link(
+        root, "periods.yml", _secret_copy(outside, "periods.yml", "- id: p\n  title: P\n  start: 2020\n")),
+    "events-folder-link-outside": lambda root, outside: _events_link(root, outside),
+    "events-folder-link-root": lambda root, outside: _events_link(root, Path("/")),
+    "places-link-inside": lambda root, outside: (
+        (root / "data").mkdir(), (root / "data" / "places.yml").write_text(PLACES, encoding="utf-8"),
+        _replace_with_link(root, "places.yml", root / "data" / "places.yml"),
+        (root / "events" / "e.md").write_text(GOOD, encoding="utf-8")),
+    # special files: a pipe would hang a reader, a device never end
+    "fifo-event": lambda root, outside: _fifo(root, "events/e.md"),
+    "fifo-places": lambda root, outside: (_fifo(root, "places.yml"),
+                                          (root / "events" / "e.md").write_text(GOOD, encoding="utf-8")),
     # names that differ only in case, or only in Unicode normalisation
     "twins-case": lambda root, outside: _twins(root, "Event.md", "event.md"),
     "twins-nfc-nfd": lambda root, outside: _twins(root, unicodedata.normalize("NFC", "\u00e9v\u00e9nement.md"),
@@ -241,6 +282,7 @@ def check(project: Project, outside: Path, case: Case) -> None:
     via_script = case.name in SCRIPT_CASES
     status, out, err = run_case(project, case, via_script)
     assert "Traceback" not in out + err, err
+    assert SECRET not in out + err and "root:x:0" not in out + err, "a file from outside the project was read"
     if via_script:
         assert status >= 0, f"the validator died of signal {-status}"
     assert out.splitlines() == case.expected

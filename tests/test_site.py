@@ -36,7 +36,7 @@ def test_every_event_place_tag_and_source_has_a_page(example_site, example_data)
 
 def test_home_lists_every_event_in_time_order(example_site, example_data):
     home = (example_site / "index.html").read_text(encoding="utf-8")
-    positions = [home.index(f'id="{e["id"]}"') for e in example_data["events"]]
+    positions = [home.index(f'id="event-{e["id"]}"') for e in example_data["events"]]
     assert positions == sorted(positions)
     assert home.count('class="tl-item') == example_data["count"]
     # dates at their precision
@@ -291,15 +291,15 @@ def test_large_timeline_splits_into_year_and_month_pages(paged_site, example_dat
     pages = read_site(paged_site)
     assert dead_links(paged_site, pages) == []
     home = pages["index.html"]
-    assert not [i for i in home.ids if i in {e["id"] for e in example_data["events"]}]  # no event listed on home
+    anchors_of = {f'event-{e["id"]}' for e in example_data["events"]}
+    assert not [i for i in home.ids if i in anchors_of]  # no event listed on home
     years = sorted({e["start"][:4] for e in example_data["events"]})
     for year in years:
         assert f"timeline/{year}/" in home.links
     # 2020 has more than 8 events: a page per month, each event listed (with its anchor) exactly once
     assert "timeline/2020/02/index.html" in pages
-    anchors = [i for page in pages.values() if page.path.startswith("timeline/") for i in page.ids
-               if i in {e["id"] for e in example_data["events"]}]
-    assert sorted(anchors) == sorted(e["id"] for e in example_data["events"])
+    anchors = [i for page in pages.values() if page.path.startswith("timeline/") for i in page.ids if i in anchors_of]
+    assert sorted(anchors) == sorted(anchors_of)
     # the filter searches the whole timeline through the index
     index = json.loads((paged_site / "timeline-index.json").read_text(encoding="utf-8"))
     assert [row[0] for row in index["events"]] == [e["id"] for e in example_data["events"]]
@@ -311,7 +311,7 @@ def test_large_timeline_splits_into_year_and_month_pages(paged_site, example_dat
 def test_event_pages_link_to_their_place_on_the_split_timeline(paged_site, example_data):
     event = next(e for e in example_data["events"] if e["start"].startswith("2020-02"))
     page = read_site(paged_site)[f"events/{event['id']}/index.html"]
-    assert f"../../timeline/2020/02/#{event['id']}" in page.links
+    assert f"../../timeline/2020/02/#event-{event['id']}" in page.links
 
 
 def test_search_index_is_compact_and_finds_events_by_body_words(example_site, example_data):

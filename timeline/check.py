@@ -20,6 +20,7 @@ from .kinds import RESERVED_IDS, SLUG, STR, Reading, describe, long_slug
 from .load import Entry, Inputs, SourceFile, describe_char, mapping_entries, tag_of
 from .model import Event, PartialDate, Period, Place, Timeline, slugify
 from .names import Names, closest, fold
+from .project import load_project
 from .urls import publisher_slug
 
 # ---------------------------------------------------------------- places.yml
@@ -346,4 +347,4 @@ def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, li
 
 def check_project(root, cache: CheckCache | None = None) -> tuple[Timeline, list[Diagnostic]]:
     """Read and check a project folder."""
-    return check(load.load_project(root), cache)
+    return check(load_project(root), cache)

@@ -146,14 +146,14 @@ def cmd_build(root: Path, args) -> int:
 def event_files(root: Path, paths: list[str]) -> list[Path]:
     if paths:
         return [locate(root, p).resolve() for p in paths if p.endswith(".md")]
-    from .load import scan_event_files
+    from .project import scan_event_files
     return [path for path, _ in scan_event_files(root, root / "events")[0]]
 
 
 def cmd_fmt(root: Path, args) -> int:
     from .fmt import format_files
     from .load import relative
-    changed, skipped = format_files(event_files(root, args.paths), check=args.check)
+    changed, skipped = format_files(root, event_files(root, args.paths), check=args.check)
     for file, reason in skipped:
         print(f"{relative(root, file)}: skipped: {reason} (run validate)", file=sys.stderr)
     for file in changed:

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import yaml
 
+from .diagnostics import Diagnostic
 from .fields import EVENTS, SOURCES
 from .load import Loader, compose, decode
+from .project import read_file
 
 EVENT_ORDER = EVENTS.keys()
 SOURCE_ORDER = SOURCES.keys()
@@ -129,11 +131,15 @@ def format_event(raw: bytes) -> Formatted:
     return Formatted("---\n" + "".join(line + "\n" for line in result) + "---\n" + (body + "\n" if body else ""))
 
 
-def format_files(files: list[Path], check: bool) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Format (or, with check, only inspect) files. Returns (changed or would change, skipped with reason)."""
+def format_files(root: Path, files: list[Path], check: bool) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Format (or, with check, only inspect) a project's files, read as project.read_file reads them
+    (regular files inside the project only). Returns (changed or would change, skipped with reason)."""
     changed, skipped = [], []
     for file in files:
-        raw = file.read_bytes()
+        raw = read_file(root, file, file.name)
+        if isinstance(raw, Diagnostic):
+            skipped.append((file, raw.message))
+            continue
         result = format_event(raw)
         if result.text is None:
             skipped.append((file, result.reason))

@@ -6,7 +6,6 @@ front-matter fences, YAML syntax, aliases, tags, duplicate keys) as diagnostics.
 """
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Diagnostic, error, warning
+from .diagnostics import Diagnostic, error
 
 MAX_FILE_BYTES = 1_000_000  # an event is a page of text; anything larger is a mistake or an attack
 MAX_NESTING = 32  # event front matter is at most three levels deep; libyaml crashes on ~100,000
@@ -82,11 +81,15 @@ class Document:
     ok: bool = False  # the front matter was read as a mapping
 
 
+def too_large(path: str, size: int) -> Diagnostic:
+    return error(path, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", "file-too-large",
+                 "split it, or move long material out of the timeline")
+
+
 def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
     """Decode a file as UTF-8 (a BOM is fine), with CRLF and CR turned into LF."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [error(path, 1, f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}", "file-too-large",
-                            "split it, or move long material out of the timeline")]
+        return None, [too_large(path, len(data))]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [error(path, 1, "file is UTF-16; save it as UTF-8", "not-utf8",
                             "in your editor choose 'Save with encoding: UTF-8'")]
@@ -308,75 +311,6 @@ class Inputs:
     def with_events(self, extra: list[SourceFile]) -> Inputs:
         return Inputs(tuple(sorted((*self.events, *extra), key=lambda f: f.path)), self.places, self.periods,
                       self.problems)
-
-
-def load_project(root: Path) -> Inputs:
-    """Read every event file, places.yml and periods.yml of a project, in a fixed order."""
-    found, problems = scan_event_files(root, root / "events")
-    events = []
-    for file, rel in found:
-        data = _read(rel, file, problems)
-        if data is not None:
-            events.append(SourceFile(rel, data))
-    places, periods = (_optional(root, name, problems) for name in ("places.yml", "periods.yml"))
-    return Inputs(tuple(events), places, periods, tuple(problems))
-
-
-def _optional(root: Path, name: str, problems: list[Diagnostic]) -> SourceFile | None:
-    file = root / name
-    if not file.exists():
-        return None
-    data = _read(name, file, problems)
-    return None if data is None else SourceFile(name, data)
-
-
-def _read(rel: str, file: Path, problems: list[Diagnostic]) -> bytes | None:
-    try:
-        return file.read_bytes()
-    except OSError as exc:
-        problems.append(error(rel, 1, f"cannot read file: {exc.strerror}", "unreadable"))
-        return None
-
-
-def scan_event_files(root: Path, events_dir: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
-    """Every *.md under events/ as (path, name relative to the root), in a fixed order, refusing
-    symlinks (they could point anywhere)."""
-    found: list[tuple[Path, str]] = []
-    problems: list[Diagnostic] = []
-    if not events_dir.is_dir():
-        return found, problems
-    prefix = len(str(root)) + 1
-    folders = [events_dir]
-    while folders:
-        folder = folders.pop()
-        try:
-            _scan_folder(folder, prefix, folders, found, problems)
-        except OSError as exc:  # unreadable, or changed while we looked
-            rel = printable(str(folder)[prefix:].replace(os.sep, "/")) or "events"
-            problems.append(error(rel, 1, f"cannot read: {exc.strerror or exc}", "unreadable"))
-    found.sort(key=lambda f: f[1])
-    return found, problems
-
-
-def _scan_folder(folder: Path, prefix: int, folders: list[Path], found: list[tuple[Path, str]],
-                 problems: list[Diagnostic]) -> None:
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            rel = printable(entry.path[prefix:].replace(os.sep, "/"))
-            if entry.is_symlink():
-                kind = "symlinked folders are not" if os.path.isdir(entry.path) else "symlinks are not"
-                hint = "replace the link with a real folder" if kind.startswith("symlinked") \
-                    else "replace the link with the file itself"
-                problems.append(error(rel, 1, f"{kind} allowed in events/", "symlink", hint))
-            elif entry.is_dir(follow_symlinks=False):
-                folders.append(Path(entry.path))
-            elif entry.name.endswith(".md"):
-                found.append((Path(entry.path), rel))
-            else:
-                problems.append(warning(rel, 1, "not an event file (event files end in .md); ignored",
-                                        "not-markdown"))
 
 
 def describe_char(char: str) -> str:

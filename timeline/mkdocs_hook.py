@@ -21,6 +21,7 @@ from .diagnostics import Diagnostic
 from .guide import fill
 from .markup import Renderer
 from .model import Timeline
+from .project import outside
 from .search import merge_index
 from .security import Policy, add_external_rel, known_scripts
 from .settings import Settings, SettingsError, check_addresses, read_settings
@@ -100,6 +101,7 @@ class TimelineHook:
 
     def on_files(self, files, config):
         build = self.current()
+        refuse_outside_links(files, config)
         timeline, problems = self.check(config)
         if any(p.is_error for p in problems):  # a file changed since on_pre_build
             report(config, problems)
@@ -233,6 +235,19 @@ def site_key(config) -> str:
                 info = file.stat()
                 digest.update(f"{file}\0{info.st_mtime_ns}\0{info.st_size}\n".encode())
     return digest.hexdigest()
+
+
+def refuse_outside_links(files, config) -> None:
+    """Hand-written pages and theme overrides come from the repository, so from pull requests too: a
+    link in them to a file elsewhere on the machine would publish that file."""
+    root = project_root(config)
+    docs = os.path.abspath(config.docs_dir)
+    sources = [f.abs_src_path for f in files if f.abs_src_path and f.src_dir and os.path.abspath(f.src_dir) == docs]
+    if config.theme.custom_dir:
+        sources += [str(p) for p in Path(config.theme.custom_dir).rglob("*")] + [config.theme.custom_dir]
+    if bad := outside(root, sources):
+        raise engine.running(config).exceptions.PluginError(
+            f"{bad[0]} is a symbolic link to something outside the project: replace the link with the file itself")
 
 
 def take_intro(files) -> str | None:

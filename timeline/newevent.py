@@ -16,9 +16,10 @@ from typing import Any
 from .check import CheckCache, check, event_id, gazetteer
 from .fields import EVENTS, SOURCES, Field
 from .kinds import Records, Slugs
-from .load import SourceFile, load_project, relative
+from .load import SourceFile, relative
 from .model import PartialDate
 from .names import closest, fold
+from .project import load_project
 from .writer import event_file, make_id
 
 NEW_BODY = ("<!-- Write what happened: neutral wording, every figure and claim attributed\n"

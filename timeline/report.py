@@ -8,9 +8,10 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic
 from .load import printable  # editor text on a terminal: no escape sequences, no bells
+from .project import read_file
 
 # Codes whose line 1 is not where the problem is (the file as a whole), so no excerpt.
-NO_EXCERPT = {"missing-key", "bad-id", "duplicate-id", "file-too-large", "not-utf8", "binary-file", "symlink",
+NO_EXCERPT = {"missing-key", "bad-id", "duplicate-id", "file-too-large", "not-utf8", "binary-file", "symlink", "special-file",
               "publisher-spelling", "missing-places", "not-markdown", "import-unreadable"}
 
 
@@ -40,16 +41,15 @@ def summary(problems: list[Diagnostic], events: int) -> str:
 
 def context(root: Path, problem: Diagnostic, cache: dict[str, list[str]]) -> str:
     """The offending line and the suggested fix, shown under a diagnostic for a human reader."""
-    if problem.path not in cache:
-        try:
-            text = (root / problem.path).read_bytes().decode("utf-8-sig", errors="replace")
-            cache[problem.path] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        except OSError:
-            cache[problem.path] = []
-    lines = cache[problem.path]
     out = []
-    if 0 < problem.line <= len(lines) and lines[problem.line - 1].strip() and problem.code not in NO_EXCERPT:
-        out.append(f"  {problem.line:>4} | {printable(lines[problem.line - 1][:160].expandtabs(4))}")
+    if problem.code not in NO_EXCERPT:
+        if problem.path not in cache:
+            data = read_file(root, root / problem.path, problem.path)  # never outside the project, nor a device
+            text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else ""
+            cache[problem.path] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        lines = cache[problem.path]
+        if 0 < problem.line <= len(lines) and lines[problem.line - 1].strip():
+            out.append(f"  {problem.line:>4} | {printable(lines[problem.line - 1][:160].expandtabs(4))}")
     if problem.hint:
         out.append(f"       = fix: {printable(problem.hint)}")
     return "\n".join(out)

@@ -26,6 +26,12 @@ def event_uri(event_id: str) -> str:
     return f"events/{event_id}.md"
 
 
+def event_anchor(event_id: str) -> str:
+    """An event's element id on the timeline page that lists it. Namespaced: an event id can be any
+    slug, so bare it could equal a year or month heading's id (2020, february-2020) or a period's."""
+    return f"event-{event_id}"
+
+
 def place_uri(place_id: str) -> str:
     return f"places/{place_id}.md"
 

@@ -20,9 +20,10 @@ from ..diagnostics import Diagnostic, error, warning
 from ..exports.timelinejs import EXTENSION_KEY
 from ..fields import EVENTS
 from ..kinds import RESERVED_IDS, SLUG, URL_PATTERN
-from ..load import SourceFile, load_project, printable
+from ..load import SourceFile, printable
 from ..model import PartialDate, human_range, slugify
 from ..names import fold
+from ..project import load_project
 from ..writer import event_file, make_id, unique
 from .html2md import html_to_markdown, html_to_text
 from .readers import Slide, as_text, iso_to_date, read_input, tjs_to_date

@@ -9,7 +9,7 @@ from ..indexes import Indexes, by_year, filter_values
 from ..markup import Renderer, attr, esc
 from ..model import MONTHS, Event, Period, human_range
 from ..settings import Settings
-from ..urls import Urls, event_uri, place_uri, split_uri, tag_uri
+from ..urls import Urls, event_anchor, event_uri, place_uri, split_uri, tag_uri
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def item(plan: Plan, here: str, event: Event) -> str:
     flag = ' <span class="tl-flag">sources differ</span>' if event.dispute else ""
     periods = ix.periods_of[event.id]
     band = f" {ix.band(periods[-1])}" if periods else ""
-    anchor = f' id="{event.id}"' if ix.listing.get(event.id) == here else ""
+    anchor = f' id="{event_anchor(event.id)}"' if ix.listing.get(event.id) == here else ""
     data = {"year": values["year"], "periods": [p.id for p in periods], "tags": values["tags"],
             "places": values["places"], "publishers": values["publishers"]}
     attributes = " ".join(f'data-{name}="{" ".join(v) if isinstance(v, list) else v}"' for name, v in data.items())

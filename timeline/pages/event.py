@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..markup import attr, esc, heading
 from ..model import Event, human_range
-from ..urls import event_uri, place_uri, publisher_uri, tag_uri
+from ..urls import event_anchor, event_uri, place_uri, publisher_uri, tag_uri
 from .common import HtmlPage, Plan, event_list, period_link, time_element
 
 
@@ -68,6 +68,6 @@ def prev_next(plan: Plan, index: int) -> str:
         links.append(_step(plan, here, events[index - 1], "tl-prev", "prev", "Previous"))
     if index + 1 < len(events):
         links.append(_step(plan, here, events[index + 1], "tl-next", "next", "Next"))
-    home = attr(plan.urls.href(here, plan.ix.listing[event.id]) + f"#{event.id}")
+    home = attr(plan.urls.href(here, plan.ix.listing[event.id]) + f"#{event_anchor(event.id)}")
     links.append(f'<a class="tl-up" href="{home}"><span class="tl-label">On the timeline</span></a>')
     return '<nav class="tl-prevnext" aria-label="Previous and next events">' + "".join(links) + "</nav>\n"

@@ -1,0 +1,128 @@
+"""Reading a project folder, safely: which files make the timeline, and their bytes.
+
+Everything the build reads comes from a pull request, and git carries symbolic links, pipes are a
+`mkfifo` away and /dev/zero never ends. So every file is checked before it is opened: it must be a
+regular file whose real path lies inside the project (nothing from elsewhere on the machine is
+read, printed or published), it is opened without following a last-moment link and without
+waiting on a pipe, and never more than the size limit and one byte is read of it. Inside
+events/, links are refused altogether (an id is a file name: a link would be a second name).
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .diagnostics import Diagnostic, error, warning
+from .load import MAX_FILE_BYTES, Inputs, SourceFile, printable, too_large
+
+TOP_FILES = ("places.yml", "periods.yml")
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether `path`, with every link followed, lies inside the folder `root`."""
+    real_root, real = os.path.realpath(root), os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def read_file(root: Path, path: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes | Diagnostic:
+    """The bytes of the project file `path` (at most limit + 1 of them, so that a size check can
+    see it is too large), or the diagnostic saying why it is not read; `name` names it in messages."""
+    rel = name
+    if not inside(root, path):
+        return error(rel, 1, f"{rel} is a symbolic link to a file outside the project",
+                     "symlink", "replace the link with the file itself")
+    try:
+        descriptor = os.open(os.path.realpath(path), os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        return error(rel, 1, f"cannot read file: {exc.strerror}", "unreadable")
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            return error(rel, 1, "not a regular file (a pipe, a socket or a device)", "special-file",
+                         "replace it with a plain text file")
+        if info.st_size > limit:
+            return too_large(rel, info.st_size)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(descriptor, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        return error(rel, 1, f"cannot read file: {exc.strerror}", "unreadable")
+    finally:
+        os.close(descriptor)
+
+
+def outside(root: Path, paths) -> list[str]:
+    """The paths (files MkDocs would read: hand-written pages, theme overrides) that are links to
+    something outside the project, as they are named inside it."""
+    return sorted(os.path.relpath(path, root) for path in paths if not inside(root, Path(path)))
+
+
+def load_project(root: Path) -> Inputs:
+    """Read every event file, places.yml and periods.yml of a project, in a fixed order."""
+    found, problems = scan_event_files(root, root / "events")
+    events = []
+    for path, rel in found:
+        data = read_file(root, path, rel)
+        if isinstance(data, Diagnostic):
+            problems.append(data)
+        else:
+            events.append(SourceFile(rel, data))
+    top: list[SourceFile | None] = []
+    for name in TOP_FILES:
+        content = read_file(root, root / name, name) if os.path.lexists(root / name) else None
+        if isinstance(content, Diagnostic):
+            problems.append(content)
+        top.append(SourceFile(name, content) if isinstance(content, bytes) else None)
+    return Inputs(tuple(events), top[0], top[1], tuple(problems))
+
+
+def scan_event_files(root: Path, events_dir: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """Every *.md under events/ as (path, name relative to the root), in a fixed order, refusing
+    links (they could point anywhere) and anything that is not a regular file."""
+    found: list[tuple[Path, str]] = []
+    problems: list[Diagnostic] = []
+    if events_dir.is_symlink() and not inside(root, events_dir):
+        return found, [error("events", 1, "events/ is a symbolic link to a folder outside the project", "symlink",
+                             "replace the link with a real folder")]
+    if not events_dir.is_dir():
+        return found, problems
+    prefix = len(str(root)) + 1
+    folders = [events_dir]
+    while folders:
+        folder = folders.pop()
+        try:
+            _scan_folder(folder, prefix, folders, found, problems)
+        except OSError as exc:  # unreadable, or changed while we looked
+            rel = printable(str(folder)[prefix:].replace(os.sep, "/")) or "events"
+            problems.append(error(rel, 1, f"cannot read: {exc.strerror or exc}", "unreadable"))
+    found.sort(key=lambda f: f[1])
+    return found, problems
+
+
+def _scan_folder(folder: Path, prefix: int, folders: list[Path], found: list[tuple[Path, str]],
+                 problems: list[Diagnostic]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = printable(entry.path[prefix:].replace(os.sep, "/"))
+            if entry.is_symlink():
+                kind = "symlinked folders are not" if os.path.isdir(entry.path) else "symlinks are not"
+                hint = "replace the link with a real folder" if kind.startswith("symlinked") \
+                    else "replace the link with the file itself"
+                problems.append(error(rel, 1, f"{kind} allowed in events/", "symlink", hint))
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append(Path(entry.path))
+            elif not entry.name.endswith(".md"):
+                problems.append(warning(rel, 1, "not an event file (event files end in .md); ignored", "not-markdown"))
+            elif entry.is_file(follow_symlinks=False):
+                found.append((Path(entry.path), rel))
+            else:
+                problems.append(error(rel, 1, "not a regular file (a pipe, a socket or a device)", "special-file",
+                                      "replace it with a plain text file"))
