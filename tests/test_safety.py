@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
 from conftest import event_text
 
 
-def tree(root: Path, skip: str | None = None) -> dict[str, str]:
-    """Every file under root (but `skip`) → a hash of its bytes."""
+def tree(root: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every file under root (but those under the top-level names `skip`) → a hash of its bytes."""
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and not (skip and p.relative_to(root).parts[0] == skip)}
+            for p in sorted(root.rglob("*")) if p.is_file() and p.relative_to(root).parts[0] not in skip}
 
 
 @pytest.fixture
@@ -55,13 +56,18 @@ def test_failed_build_leaves_previous_site_exactly(built, monkeypatch, failure, 
     assert "Traceback" not in err
     assert "the previous site was left as it was" in err
     assert tree(built.root / "site") == before
-    assert sorted(p.name for p in built.root.iterdir()) == ["docs", "events", "mkdocs.yml", "places.yml", "site"]
+    assert sorted(p.name for p in built.root.iterdir() if not p.name.startswith(".")) == \
+        ["docs", "events", "mkdocs.yml", "places.yml", "site"]
+    assert all(b.with_name(b.name + ".complete").exists() for b in (built.root / ".site.builds").iterdir()
+               if b.is_dir())  # nothing unfinished left behind
 
 
 def test_build_writes_nothing_outside_site(built):
-    before = tree(built.root, skip="site")
+    """Nothing but site/ and what it points at (the builds folder beside it) and the build lock."""
+    outside = ("site", ".site.builds", ".site.lock")
+    before = tree(built.root, skip=outside)
     assert built.run("build", "-q")[0] == 0
-    assert tree(built.root, skip="site") == before
+    assert tree(built.root, skip=outside) == before
 
 
 def test_same_input_same_bytes(built, tmp_path):
@@ -93,3 +99,65 @@ def test_invalid_input_never_touches_site(built):
     code, out, _ = built.run("build", "-q")
     assert code == 1 and ":2: error: title is empty" in out
     assert tree(built.root / "site") == before
+
+
+# ------------------------------------------------------------------ the swap, the lock, signals
+
+def test_site_is_a_link_to_a_complete_build_readable_by_a_web_server(built):
+    site = built.root / "site"
+    assert site.is_symlink() and (site / "index.html").is_file()
+    assert oct(site.resolve().stat().st_mode & 0o777) == "0o755"
+    first = site.resolve()
+    assert built.run("build", "-q")[0] == 0
+    assert site.resolve() != first and first.is_dir()  # the previous build is kept for readers mid-page
+    assert built.run("build", "-q")[0] == 0
+    builds = sorted(p.name for p in (built.root / ".site.builds").iterdir() if p.is_dir())
+    assert len(builds) == 2 and not first.exists()  # and only that one: older builds are removed
+
+
+def test_a_plain_site_folder_is_replaced_and_a_lost_link_recovered(project):
+    from timeline import sitedir
+    project.event("e")
+    (project.root / "site").mkdir()
+    (project.root / "site" / "old.html").write_text("old")  # what plain `mkdocs build` would leave
+    assert project.run("build", "-q")[0] == 0
+    assert (project.root / "site").is_symlink() and not (project.root / "site" / "old.html").exists()
+    (project.root / "site").unlink()  # as if a build were killed between its two steps of that first swap
+    sitedir.recover(project.root / "site")
+    assert (project.root / "site" / "events" / "e" / "index.html").is_file()
+
+
+def test_a_second_build_at_once_stops_with_a_clear_message(built):
+    from timeline import sitedir
+    with sitedir.Lock(built.root / "site"):
+        code, out, err = built.run("build", "-q")
+    assert code == 1
+    assert f"error: another build is writing {built.root / 'site'} (pid {os.getpid()}" in err
+    assert "wait for it to finish, or stop it" in err
+
+
+def test_sigterm_stops_a_build_and_cleans_up_like_ctrl_c(built):
+    """What CI sends a cancelled job: the previous site stays, no unfinished build is left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    for i in range(300):
+        built.event(f"2020-03-{1 + i % 28:02d}-event-{i}", date=f"2020-03-{1 + i % 28:02d}", title=f"Event {i}")
+    before = tree(built.root / "site")
+    script = Path(__file__).resolve().parent.parent / "build_timeline.py"
+    process = subprocess.Popen([sys.executable, str(script), "build", "-q"], cwd=built.root,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(p.is_dir() and not p.with_name(p.name + ".complete").exists()
+                                                   for p in (built.root / ".site.builds").iterdir()):
+        time.sleep(0.05)  # until the new build's folder exists
+    time.sleep(0.5)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "interrupted: the previous site was left as it was" in err
+    assert tree(built.root / "site") == before
+    unfinished = [p for p in (built.root / ".site.builds").iterdir()
+                  if p.is_dir() and not p.with_name(p.name + ".complete").exists()]
+    assert unfinished == []

@@ -127,7 +127,8 @@ def test_build_refuses_invalid_input_and_keeps_old_site(project):
     assert out == "events/bad.md:3: error: date: '2020-02-30': February 2020 has 29 days [bad-date]\n"
     after = {p: p.read_bytes() for p in (project.root / "site").rglob("*") if p.is_file()}
     assert after == before
-    assert not list(project.root.glob(".site*"))  # no temporary folder left behind
+    builds = [b for b in (project.root / ".site.builds").iterdir() if b.is_dir()]  # nothing unfinished left
+    assert len(builds) == 1 and builds[0].with_name(builds[0].name + ".complete").exists()
 
 
 def test_plain_mkdocs_build_uses_the_hook(project):

@@ -4,12 +4,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import shutil
+import signal
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import sitedir
 from .check import CheckCache, check_project
 from .diagnostics import error
 from .report import report, show
@@ -82,15 +82,16 @@ def engine_logging(name: str, level: int):
         logger.setLevel(old_level)
 
 
-def swap_in(new: Path, site: Path) -> None:
-    """Replace site/ by the finished build in two renames, so site/ is never half-written."""
-    if site.exists():
-        old = site.with_name(f".{site.name}.old-{os.getpid()}")
-        os.replace(site, old)
-        os.replace(new, site)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, site)
+@contextmanager
+def terminate_as_interrupt():
+    """SIGTERM (what CI sends a cancelled job) handled as Ctrl-C is: the build cleans up after itself."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def cmd_build(root: Path, args) -> int:
@@ -110,23 +111,28 @@ def cmd_build(root: Path, args) -> int:
     site = Path(args.site_dir).resolve() if args.site_dir else None
     hook = None
     try:
-        with engine_logging(eng.name, logging.WARNING if args.quiet else logging.INFO):
+        with engine_logging(eng.name, logging.WARNING if args.quiet else logging.INFO), terminate_as_interrupt():
             config = load_config(str(config_file))
             site = site or Path(config.site_dir)
-            site.parent.mkdir(parents=True, exist_ok=True)
-            temp = Path(tempfile.mkdtemp(prefix=f".{site.name}.tmp-", dir=site.parent))
-            try:
-                config = load_config(str(config_file), site_dir=str(temp), strict=not args.no_strict)
-                hook = find_hook(config)
-                if hook is None:
-                    raise UsageError(f"{config_file} does not list build_timeline.py under hooks: "
-                                     "the timeline's pages would be missing")
-                hook.cache = cache
-                build(config)
-            except BaseException:
-                shutil.rmtree(temp, ignore_errors=True)
-                raise
-            swap_in(temp, site)
+            with sitedir.Lock(site):
+                sitedir.recover(site)
+                sitedir.tidy(site)
+                folder = sitedir.new_build(site)
+                try:
+                    config = load_config(str(config_file), site_dir=str(folder), strict=not args.no_strict)
+                    hook = find_hook(config)
+                    if hook is None:
+                        raise UsageError(f"{config_file} does not list build_timeline.py under hooks: "
+                                         "the timeline's pages would be missing")
+                    hook.cache = cache
+                    build(config)
+                except BaseException:
+                    sitedir.discard(folder)
+                    raise
+                sitedir.publish(site, folder)
+    except sitedir.SiteBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted: the previous site was left as it was", file=sys.stderr)
         return 130

@@ -1,0 +1,150 @@
+"""Putting a finished build in place, so that site/ is never half-written.
+
+Each build is made in a folder of its own beside site/ (.site.builds/<stamp>/), and site/ is a
+symbolic link to the last complete one. Publishing a build is one rename of a new link over the
+old: at every instant site/ is the old site or the new one, even if the process is killed (a
+plain folder cannot be swapped in one step). A lock keeps two builds apart, and whatever killed
+builds left behind is removed by the next one. Static hosts and the CI artifact read through the
+link (GitHub's upload actions dereference it).
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import TextIO
+
+
+def marker(build: Path) -> Path:
+    """Beside a build folder once MkDocs has finished it (not inside: the site would publish it)."""
+    return build.with_name(build.name + ".complete")
+
+
+def _order(build: Path) -> int:
+    try:
+        return int(marker(build).read_text(encoding="utf-8") or 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def complete_builds(site: Path) -> list[Path]:
+    """The finished builds, oldest first: each marker holds a number larger than any before it."""
+    done = [p for p in builds_folder(site).glob("*") if p.is_dir() and marker(p).exists()]
+    return sorted(done, key=lambda p: (_order(p), p.name))
+
+
+def mark(site: Path, build: Path) -> None:
+    """Mark `build` finished, after every build finished so far."""
+    number = max([time.time_ns(), *(_order(p) + 1 for p in complete_builds(site))])
+    marker(build).write_text(str(number), encoding="utf-8")
+
+
+class SiteBusy(Exception):
+    """Another build holds the lock on this site folder."""
+
+
+def builds_folder(site: Path) -> Path:
+    return site.parent / f".{site.name}.builds"
+
+
+class Lock:
+    """An exclusive lock beside site/, held for one build; released when the process ends, however."""
+
+    def __init__(self, site: Path):
+        self.site = site
+        self.path = site.parent / f".{site.name}.lock"
+        self.handle: TextIO | None = None
+
+    def __enter__(self) -> Lock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise SiteBusy(f"another build is writing {self.site} ({holder}): wait for it to finish, "
+                           "or stop it") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {time.strftime('%H:%M:%S')}\n")
+        handle.flush()
+        self.handle = handle
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.handle is not None:
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            self.handle.close()
+
+
+def new_build(site: Path) -> Path:
+    """An empty folder for the next build, readable by a web server (755, as `mkdocs build` makes)."""
+    builds = builds_folder(site)
+    builds.mkdir(parents=True, exist_ok=True)
+    stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    for number in range(1000):
+        folder = builds / f"{stamp}-{number}"
+        try:
+            folder.mkdir(mode=0o755)
+        except FileExistsError:
+            continue  # a build of this same second
+        os.chmod(folder, 0o755)  # whatever the umask
+        return folder
+    raise FileExistsError(f"{builds}: too many builds started at {stamp}")
+
+
+def publish(site: Path, build: Path) -> None:
+    """Make `site` the finished `build`, in one rename."""
+    link = site.parent / f".{site.name}.link-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(build, site.parent), link)
+    if site.is_dir() and not site.is_symlink():
+        # A plain folder (a site from before, or from plain `mkdocs build`): moved aside once, in the
+        # builds folder, where `recover` finds it should anything stop before the link is in place.
+        aside = builds_folder(site) / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-before"
+        os.replace(site, aside)
+        mark(site, aside)
+    mark(site, build)  # after the one aside: recover takes the newest
+    os.replace(link, site)
+    tidy(site)
+
+
+def recover(site: Path) -> None:
+    """If a build was killed mid-swap and site/ is missing, point it at the newest complete build."""
+    if os.path.lexists(site):
+        return
+    complete = complete_builds(site)
+    if complete:
+        link = site.parent / f".{site.name}.link-{os.getpid()}"
+        link.unlink(missing_ok=True)
+        os.symlink(os.path.relpath(complete[-1], site.parent), link)
+        os.replace(link, site)
+
+
+def current(site: Path) -> Path | None:
+    return Path(os.path.realpath(site)) if site.is_symlink() else None
+
+
+def tidy(site: Path, keep: int = 2) -> None:
+    """Remove what earlier builds left: unfinished build folders (a killed build), complete ones but
+    the newest `keep` (the site and the one before, which a reader may still be loading pages of),
+    stray links and the temporary folders of earlier versions of this tool. Call with the lock held."""
+    live = current(site)
+    kept = {p.resolve() for p in complete_builds(site)[-keep:]} | ({live} if live else set())
+    for entry in builds_folder(site).glob("*"):
+        if entry.is_dir() and entry.resolve() not in kept:
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name.endswith(".complete") and not entry.with_name(entry.name[:-len(".complete")]).is_dir():
+            entry.unlink(missing_ok=True)
+    for stray in site.parent.glob(f".{site.name}.link-*"):
+        stray.unlink(missing_ok=True)
+    for old in (*site.parent.glob(f".{site.name}.tmp-*"), *site.parent.glob(f".{site.name}.old-*")):
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(build: Path) -> None:
+    shutil.rmtree(build, ignore_errors=True)
