@@ -136,9 +136,9 @@ def test_axe_finds_no_serious_violation(server, browser, example_data):
     assert report == {}, json.dumps(report, indent=1)
 
 
-def test_timelinejs_renders_one_slide_per_event(server, page, example_site, example_data, tmp_path):
+def timelinejs_harness(tmp_path, data: dict) -> Server:
+    """A page that embeds TimelineJS3 (the npm package) showing `data`, as anyone may embed our export."""
     library = need_node_module("@knight-lab/timelinejs/dist/js/timeline.js")
-    data = json.loads((example_site / "timelinejs.json").read_text(encoding="utf-8"))
     harness = tmp_path / "harness"
     harness.mkdir()
     (harness / "timeline.js").write_bytes(library.read_bytes())
@@ -149,7 +149,12 @@ def test_timelinejs_renders_one_slide_per_event(server, page, example_site, exam
         "<script>fetch('data.json').then(r => r.json()).then(d => {"
         "window.tl = new TL.Timeline('embed', d, {font: null}); window.tlReady = true; });</script>"
         "</body></html>", encoding="utf-8")
-    harness_server = Server(harness)
+    return Server(harness)
+
+
+def test_timelinejs_renders_one_slide_per_event(page, example_site, example_data, tmp_path):
+    data = json.loads((example_site / "timelinejs.json").read_text(encoding="utf-8"))
+    harness_server = timelinejs_harness(tmp_path, data)
     try:
         page.goto(harness_server.url, wait_until="networkidle")
         page.wait_for_function("window.tlReady === true")
@@ -158,6 +163,57 @@ def test_timelinejs_renders_one_slide_per_event(server, page, example_site, exam
         assert slides == len(example_data["events"])
         ids = page.evaluate("window.tl.config.events.map(e => e.unique_id)")
         assert sorted(ids) == sorted(e["id"] for e in example_data["events"])
+    finally:
+        harness_server.close()
+
+
+# What a pull request could put in any text of an event, a source or a period, for TimelineJS to
+# autolink after sanitising: quotes ride along on "www." links; the rest must stay text.
+HOSTILE_TEXTS = ["www.example.org'/onmouseover='window.__xss=1'/x", 'www.example.org"onfocus="window.__xss=2"x',
+                 "WWW.EXAMPLE.ORG'onclick='window.__xss=3'", "http://example.org/'onmouseover='window.__xss=4'",
+                 "<img src=x onerror=window.__xss=5>", "x@example.org'onmouseover='window.__xss=6'",
+                 "ww&#119;.example.org'onmouseover='window.__xss=7'"]
+
+
+def test_hostile_text_stays_inert_in_the_real_timelinejs(project, page, tmp_path):
+    """Every HTML field of timelinejs.json (headline, text, era headline and text, title), with hostile
+    text in each, rendered by TimelineJS3 itself: no handler of ours is ever attached, none runs."""
+    import yaml
+    nasty = " ".join(HOSTILE_TEXTS)
+    quoted = json.dumps(nasty)
+    project.write("periods.yml", yaml.safe_dump([{"id": "p", "title": nasty, "start": "2020", "description": nasty}]))
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_name: Test timeline", f"site_name: {quoted}"))
+    prose = " ".join(t for t in HOSTILE_TEXTS if "<" not in t)  # validate refuses raw HTML handlers in a body
+    for i, text in enumerate(HOSTILE_TEXTS):
+        project.write(f"events/e{i}.md", f"---\ntitle: {json.dumps(text)}\ndate: 2020-02-0{1 + i}\nplace: Saraqeb\n"
+                      f"sources:\n  - title: {quoted}\n    publisher: {json.dumps(text)}\n    claim: {quoted}\n"
+                      f"dispute: {quoted}\n---\n{prose}\n\n[{prose}](https://www.example.org/) {prose}\n")
+    status, out, err = project.run("build", "-q")
+    assert status == 0, out + err
+    data = json.loads((project.root / "site" / "timelinejs.json").read_text(encoding="utf-8"))
+    harness_server = timelinejs_harness(tmp_path, data)
+    try:
+        page.goto(harness_server.url, wait_until="networkidle")
+        page.wait_for_function("window.tlReady === true")
+        page.wait_for_selector(".tl-slide")
+        links = page.locator("a.tl-makelink").count()
+        # every element of every slide, era and marker: hovered, focused and clicked, as a reader might
+        page.evaluate("""() => { for (const el of document.querySelectorAll('#embed *')) {
+            for (const type of ['mouseover', 'mouseenter', 'focus', 'click']) el.dispatchEvent(new Event(type)); } }""")
+        for index in range(len(HOSTILE_TEXTS) + 1):  # the slides' own content is built as they are shown
+            page.evaluate(f"window.tl.goTo({index})")
+            page.wait_for_timeout(150)
+            page.evaluate("""() => { for (const el of document.querySelectorAll('#embed *')) {
+                for (const type of ['mouseover', 'focus', 'click']) el.dispatchEvent(new Event(type)); } }""")
+        handlers = page.evaluate("""() => [...document.querySelectorAll('#embed *')].flatMap(el =>
+            [...el.attributes].filter(a => a.name.startsWith('on'))
+              .filter(a => !(a.name === 'onclick' && a.value === 'void(0)'))  // TimelineJS's own, on its links
+              .map(a => el.tagName + ' ' + a.name + '=' + a.value))""")
+        assert handlers == []
+        assert page.evaluate("typeof window.__xss") == "undefined"
+        assert page.locator(".tl-slide:not(.tl-slide-titleslide)").count() == len(HOSTILE_TEXTS)
+        assert links >= 0  # TimelineJS may still link plain http:// text: harmless, its pattern takes no quote
     finally:
         harness_server.close()
 

@@ -7,6 +7,8 @@ is the sanitised HTML the event pages show. Each slide also carries the event as
 from __future__ import annotations
 
 import json
+import re
+from html.parser import HTMLParser
 
 from ..fields import EVENTS, SOURCES
 from ..markup import Renderer, esc
@@ -14,6 +16,47 @@ from ..model import Event, PartialDate, Timeline, human_range
 from .common import ordered, periods
 
 TJS_PARTS = ("year", "month", "day", "hour", "minute", "second")
+
+# TimelineJS sanitises each HTML field with DOMPurify and *then* turns text that starts with "www."
+# into links, with a pattern (`www\.[\S]+`) that takes quotes along: `www.x.org'onmouseover='…'`
+# became an attribute of its link. DOMPurify writes every entity back as the character, so no
+# escaping survives; breaking each "www." of the text with an empty element does.
+_PSEUDO_URL = re.compile(r"(?i)(www)(\.)")
+
+
+class _AutolinkProof(HTMLParser):
+    """Re-writes sanitised HTML unchanged but for its text, where each 'www.' is broken."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.out.append(self.get_starttag_text() or "")
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.out.append(_PSEUDO_URL.sub(r"\1<span></span>\2", data))
+
+    def handle_entityref(self, name):
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.out.append(f"&#{name};")
+
+
+def autolink_proof(html: str) -> str:
+    """HTML for a TimelineJS field, safe as TimelineJS renders it, autolinking included."""
+    if "www" not in html.lower():
+        return html
+    writer = _AutolinkProof()
+    writer.feed(html)
+    writer.close()
+    return "".join(writer.out)
 EXTENSION_KEY = "timeline_event"
 
 
@@ -21,7 +64,7 @@ def tjs_date(value: PartialDate) -> dict:
     """A TimelineJS date object, down to the date's precision. TimelineJS has no time zones:
     a time stays the wall-clock time written, and display_date shows its offset."""
     parts = {name: getattr(value, name) for name in TJS_PARTS if getattr(value, name) is not None}
-    return {**parts, "display_date": esc(value.human())}
+    return {**parts, "display_date": autolink_proof(esc(value.human()))}
 
 
 def _sources_line(event: Event) -> str:
@@ -54,8 +97,9 @@ def timelinejs(timeline: Timeline, renderer: Renderer, title: str = "Timeline") 
     # TimelineJS needs an end for every era: an open period runs to the latest event.
     latest = max((e.end or e.start for e in events), key=lambda d: (d.last_day, d.sort_key), default=None)
     eras = [{"start_date": tjs_date(p.start), "end_date": tjs_date(p.end or latest or p.start),
-             "text": {"headline": esc(p.title), "text": esc(p.description or "")}} for p in periods(timeline)]
-    head = json.dumps({"title": {"text": {"headline": esc(title)}}}, ensure_ascii=False)[:-1]
+             "text": {"headline": autolink_proof(esc(p.title)), "text": autolink_proof(esc(p.description or ""))}}
+            for p in periods(timeline)]
+    head = json.dumps({"title": {"text": {"headline": autolink_proof(esc(title))}}}, ensure_ascii=False)[:-1]
     return f'{head}, "events": [\n{slides}\n], "eras": {json.dumps(eras, ensure_ascii=False)}}}\n'
 
 
@@ -63,10 +107,11 @@ def _slide(event: Event, renderer: Renderer) -> str:
     slide: dict[str, object] = {"start_date": tjs_date(event.start)}
     if event.end:
         slide["end_date"] = tjs_date(event.end)
-    slide["text"] = {"headline": esc(event.title), "text": renderer.body(event.body) + _sources_line(event)}
+    slide["text"] = {"headline": autolink_proof(esc(event.title)),
+                     "text": autolink_proof(renderer.body(event.body) + _sources_line(event))}
     if event.tags:
         slide["group"] = event.tags[0]
-    slide["display_date"] = esc(human_range(event.start, event.end))
+    slide["display_date"] = autolink_proof(esc(human_range(event.start, event.end)))
     slide["unique_id"] = event.id
     slide[EXTENSION_KEY] = as_written(event)  # ignored by TimelineJS; read back by the importer
     return json.dumps(slide, ensure_ascii=False)
