@@ -12,14 +12,19 @@ import sys
 from pathlib import Path
 
 if __name__ == "__main__":
-    from timeline.cli import main
+    try:
+        from timeline.cli import main
+    except ModuleNotFoundError as missing:  # run outside the project's .venv: use it, or say how to make it
+        from timeline.venv import run_in_project_venv
 
+        run_in_project_venv(Path(__file__).resolve(), missing.name or "a requirement")
     sys.exit(main(fallback_root=Path(__file__).resolve().parent))
 else:
     from timeline.mkdocs_hook import TimelineHook
 
     # One hook object per loaded hook module: MkDocs keeps this module across serve's rebuilds.
     _hook = TimelineHook()
+    on_startup = _hook.on_startup
     on_config = _hook.on_config
     on_pre_build = _hook.on_pre_build
     on_files = _hook.on_files

@@ -54,6 +54,14 @@ def test_new_asks_in_a_terminal_and_suggests(project):
     child.expect("publisher")
     child.sendline("Ahram Online")
     child.expect("address")
+    child.sendline("www.example.org")
+    child.expect("is not an absolute http")  # asked again, not lost
+    child.sendline("")
+    child.expect("when it was published")
+    child.sendline("2020-02-06")
+    child.expect("what it reports")
+    child.sendline("")
+    child.expect("Another source")
     child.sendline("")
     child.expect("Tags")
     child.sendline("syrian-government")
@@ -154,3 +162,42 @@ def test_new_checks_a_place_name_with_a_comma_as_one_name(project):
     assert status == 0, err
     assert 'place: Area where Idlib, Hama and Latakia meet\n' in \
         (project.root / "events/2020/2020-t.md").read_text(encoding="utf-8")
+
+
+def test_new_in_a_terminal_takes_several_sources_and_points_out_a_near_publisher(project):
+    pexpect = pytest.importorskip("pexpect")
+    project.event("known", publisher="Le Monde")
+    child = pexpect.spawn(sys.executable, [str(REPO / "build_timeline.py"), "new"], cwd=str(project.root),
+                          encoding="utf-8", timeout=30)
+    for prompt, answer in [("Title", "Two sources"), ("Date", "2020-02-05"), ("Place", "Saraqeb"),
+                           ("headline", "First"), ("publisher", "Le Mond")]:
+        child.expect(prompt)
+        child.sendline(answer)
+    child.expect("did you mean 'Le Monde'")
+    child.sendline("Le Monde")
+    for prompt, answer in [("address", ""), ("published", ""), ("reports", "It said 3 died."),
+                           ("Another source", "Second"), ("publisher", "LE MONDE")]:
+        child.expect(prompt)
+        child.sendline(answer)
+    child.expect("is spelled 'Le Monde' in the other events")
+    child.sendline("DW")
+    for prompt, answer in [("address", "https://dw.com/x"), ("published", ""), ("reports", ""),
+                           ("Another source", ""), ("Tags", "")]:
+        child.expect(prompt)
+        child.sendline(answer)
+    child.expect("created events/2020/2020-02-05-two-sources.md")
+    child.expect(pexpect.EOF)
+    text = (project.root / "events/2020/2020-02-05-two-sources.md").read_text(encoding="utf-8")
+    assert "sources:\n  - title: First\n    publisher: Le Monde\n    claim: It said 3 died.\n" \
+           "  - title: Second\n    publisher: DW\n    url: https://dw.com/x\n" in text
+    assert project.run("validate")[0] == 0
+
+
+def test_new_keeps_its_folder_inside_events(project):
+    args = ["new", "--title", "T", "--date", "2020-02-03", "--place", "Idlib", "--source-title", "A",
+            "--source-publisher", "P"]
+    status, _, err = project.run(*args, "--folder", "../../tmp")
+    assert status == 2 and "--folder '../../tmp' is outside events/" in err
+    assert not list(project.root.parent.parent.glob("tmp/*-t.md"))
+    assert project.run(*args, "--folder", "2020/february")[0] == 0
+    assert (project.root / "events/2020/february/2020-02-03-t.md").is_file()

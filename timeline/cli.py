@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import signal
@@ -53,7 +54,8 @@ def site_engine():
     from .engine import installed
     eng = installed()
     if eng is None:
-        raise UsageError("neither MkDocs nor ProperDocs is installed: run pip install -r requirements.txt")
+        from .venv import run_in_project_venv
+        run_in_project_venv(Path(sys.argv[0]).resolve(), "MkDocs")
     return eng
 
 
@@ -214,13 +216,38 @@ def cmd_import(root: Path, args) -> int:
     return 1 if result.skipped and not result.written else 0
 
 
+class _NotTheEditorsBusiness(logging.Filter):
+    """MkDocs warns on every dirty rebuild that navigation may be inaccurate. Ours is not: the hook
+    rewrites every page when the navigation changes (mkdocs_hook.site_key)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "dirty' build" not in record.getMessage()
+
+
 def cmd_serve(root: Path, args) -> int:
     eng = site_engine()
     serve = eng.module("commands.serve").serve
-    with engine_logging(eng.name, logging.INFO):
-        # "dirty": after the first build, rewrite only what changed (see mkdocs_hook.Written)
-        serve(config_file=str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True,
-              build_type=None if args.full else "dirty")
+    host, _, port = args.dev_addr.rpartition(":")
+    quiet = _NotTheEditorsBusiness()
+    build_log = logging.getLogger(f"{eng.name}.commands.build")
+    build_log.addFilter(quiet)
+    try:
+        with engine_logging(eng.name, logging.INFO):
+            # "dirty": after the first build, rewrite only what changed (see mkdocs_hook.Written)
+            serve(config_file=str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True,
+                  build_type=None if args.full else "dirty")
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        following = f"{host or '127.0.0.1'}:{int(port) + 1}" if port.isdigit() else "127.0.0.1:8001"
+        print(f"error: port {port or args.dev_addr} is in use: stop the other preview or use --dev-addr {following}",
+              file=sys.stderr)
+        return 1
+    except eng.exceptions.MkDocsException as exc:  # the site's settings, not the timeline's files
+        print(f"error: the preview stopped: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        build_log.removeFilter(quiet)
     return 0
 
 

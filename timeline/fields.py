@@ -133,9 +133,11 @@ SOURCES = Table("source", Source, (
           "Le Monde", "Source: its publisher"),
     Field("url", Url(), False, "Where to read it: an absolute http(s) address. Leave it out if there is none.",
           "https://www.dw.com/en/…", "Source: its address (https://…)"),
-    Field("published", Date(), False, "When it was published, in the same forms as `date`.", "2020-02-20"),
+    Field("published", Date(), False, "When it was published, in the same forms as `date`.", "2020-02-20",
+          "Source: when it was published"),
     Field("claim", Text(), False, "What this source in particular reports, shown beside it. Use it for "
-          "attributed figures and whenever sources disagree.", 'The SOHR counted 13 dead.'),
+          "attributed figures and whenever sources disagree.", 'The SOHR counted 13 dead.',
+          "Source: what it reports, if sources differ"),
 ), missing="source is missing its {key!r}", label="source ")
 
 EVENTS = Table("event", Event, (

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import benchreport, engine
@@ -21,7 +21,9 @@ from .diagnostics import Diagnostic
 from .guide import fill
 from .markup import Renderer
 from .model import Timeline
+from .problems import banner, problem_pages
 from .project import outside
+from .report import context
 from .search import merge_index
 from .security import Policy, add_external_rel, known_scripts
 from .settings import Settings, SettingsError, check_addresses, read_settings
@@ -29,6 +31,7 @@ from .site import NAV_PAGES, HtmlPage, MarkdownPage, SitePlan, plan_site
 from .urls import ASSETS, HOME, Urls
 
 ASSET_FILES = Path(__file__).parent / "assets"  # served under assets/timeline/
+ARTICLE = '<article class="md-content__inner md-typeset">'  # where the preview's notice of problems goes
 
 # The build date. MkDocs dates the sitemap and its gzip header by each page's update_date, which
 # it takes from SOURCE_DATE_EPOCH or the clock. Unless the user set SOURCE_DATE_EPOCH, every page
@@ -55,6 +58,7 @@ class Written:
     key: str = ""
     hashes: dict[str, str] = field(default_factory=dict)
     theme_docs: dict[str, list[dict]] = field(default_factory=dict)
+    dests: dict[str, str] = field(default_factory=dict)  # uri → the file written for it
 
 
 @dataclass
@@ -68,6 +72,8 @@ class Build:
     date: str | None = None
     plan: SitePlan | None = None
     hashes: dict[str, str] = field(default_factory=dict)  # uri → content hash, as this build writes it
+    dests: dict[str, str] = field(default_factory=dict)  # uri → the file it writes
+    banner: str = ""  # the preview's notice of problems, on every page
 
 
 class TimelineHook:
@@ -77,6 +83,10 @@ class TimelineHook:
         self.build: Build | None = None
         self.last = Written()
         self.failure = ""  # why the last build failed, in the hook's or MkDocs' own words
+        self.serving = False  # a preview: problems are shown in the pages instead of stopping the build
+
+    def on_startup(self, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     # ---------------------------------------------------------------- events
 
@@ -97,19 +107,24 @@ class TimelineHook:
         build = self.current()
         build.timeline, build.problems = self.check(config)
         build.date = build_date(build.timeline)
-        report(config, build.problems)
+        report(config, build.problems, stop=not self.serving)
 
     def on_files(self, files, config):
         build = self.current()
         refuse_outside_links(files, config)
         timeline, problems = self.check(config)
-        if any(p.is_error for p in problems):  # a file changed since on_pre_build
+        if any(p.is_error for p in problems) and not self.serving:  # a file changed since on_pre_build
             report(config, problems)
         key = site_key(config)
         if (self.last.site_dir, self.last.key) != (config.site_dir, key):
             self.last = Written(config.site_dir, key)
         build.plan = plan_site(timeline, take_intro(files), build.settings, Urls(config.use_directory_urls),
                                self.renderer, config.site_url or None, config.site_name)
+        if self.serving and any(p.is_error for p in problems):
+            details = {p: context(project_root(config), p, {}) for p in problems}
+            build.banner = banner(problems, details)
+            shown = problem_pages(problems, details, {e.id for e in timeline.events})
+            build.plan = replace(build.plan, pages={**build.plan.pages, **shown})
         add_generated(self, build.plan, files, config)
         self.renderer.forget({e.body for e in timeline.events})
         return files
@@ -135,7 +150,10 @@ class TimelineHook:
     def on_post_page(self, output: str, page, config) -> str:
         """Every page, generated or hand-written: a Content-Security-Policy and safe external links.
         Only the theme's inline scripts are allowed, never one inside the page's own content."""
-        return self.current().policy.add(add_external_rel(output), untrusted=page.content or "")
+        build = self.current()
+        if build.banner:
+            output = output.replace(ARTICLE, ARTICLE + build.banner, 1)
+        return build.policy.add(add_external_rel(output), untrusted=page.content or "")
 
     def on_post_template(self, output: str, template_name: str, config) -> str:
         """The theme's own pages (404.html) get the same protection; sitemap.xml is left alone."""
@@ -151,7 +169,10 @@ class TimelineHook:
             index = json.loads(path.read_text(encoding="utf-8"))
             merged, theme_docs = merge_index(index, build.plan.search, set(build.plan.markdown_pages), theme_docs)
             path.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        self.last = Written(config.site_dir, self.last.key, build.hashes, theme_docs)
+        for gone in self.last.dests.keys() - build.dests.keys():  # a deleted or renamed event, in a preview
+            if self.last.site_dir == config.site_dir and os.path.isfile(self.last.dests[gone]):
+                os.remove(self.last.dests[gone])
+        self.last = Written(config.site_dir, self.last.key, build.hashes, theme_docs, build.dests)
 
     def on_build_error(self, error) -> None:
         self.last = Written()  # the site folder holds an unknown mix: write everything next time
@@ -184,6 +205,7 @@ class TimelineHook:
         into the same folder, so that a dirty rebuild may leave the file as it is."""
         digest = hashlib.blake2b(content.encode("utf-8"), digest_size=16).hexdigest()
         self.current().hashes[uri] = digest
+        self.current().dests[uri] = dest
         return self.last.hashes.get(uri) == digest and os.path.exists(dest)
 
 
@@ -200,14 +222,15 @@ def project_root(config) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
-def report(config, problems: list[Diagnostic]) -> None:
+def report(config, problems: list[Diagnostic], stop: bool = True) -> None:
+    """The problems in the engine's log; stop the build if any is an error (`stop`: not in a preview)."""
     eng = engine.running(config)
     log = eng.plugins.get_plugin_logger("build_timeline")
     for problem in problems:
         # Editorial warnings are reported by `validate`; they must not fail a --strict build.
         (log.error if problem.is_error else log.info)(problem.format())
     errors = sum(p.is_error for p in problems)
-    if errors:
+    if errors and stop:
         raise eng.exceptions.PluginError(f"{errors} error{'s' if errors != 1 else ''} in the timeline's files; "
                                          "fix them (see above, or run: python build_timeline.py validate)")
 

@@ -19,6 +19,7 @@ from .kinds import Records, Slugs
 from .load import SourceFile, relative
 from .model import PartialDate
 from .names import closest, fold
+from .urls import publisher_slug
 from .project import load_project
 from .writer import event_file, make_id
 
@@ -56,7 +57,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 class Answers:
     """What the project already holds that an editor may reuse or must match: places, tags, publishers."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, interactive: bool = False):
+        self.interactive = interactive  # answers typed at a prompt: a near miss can be asked again
+        self.offered: set[str] = set()  # publishers whose near miss was pointed out once
         self.inputs = load_project(root)
         self.cache = CheckCache()
         timeline, _ = check(self.inputs, self.cache)  # the valid events' tags and publishers
@@ -69,6 +72,8 @@ class Answers:
     def read(self, f: Field, answer: str | list[str]) -> tuple[Any, str]:
         """The answer's value, or the problem with it (the field's rules, then the gazetteer for places)."""
         value, problem = f.read_answer(answer)
+        if not problem and f is SOURCES.field("publisher"):
+            return value, self.publisher_problem(value)
         if problem or f is not EVENTS.field("place"):
             return value, problem
         for spelling, _ in value:
@@ -77,6 +82,20 @@ class Answers:
                 return None, f"unknown place {spelling!r}" + (f"; did you mean {' or '.join(map(repr, near))}?"
                                                               if near else "; add it to places.yml first")
         return value, ""
+
+    def publisher_problem(self, name: str) -> str:
+        """A publisher spelled differently from the same publisher elsewhere is refused (it would split
+        its page); one close to a known name is pointed out once, in a terminal."""
+        if name in self.publishers:
+            return ""
+        same = [p for p in sorted(self.publishers) if publisher_slug(p) == publisher_slug(name)]
+        if same:
+            return f"publisher {name!r} is spelled {same[0]!r} in the other events: write {same[0]!r}"
+        near = closest(name, sorted(self.publishers), n=1)
+        if near and self.interactive and name not in self.offered:
+            self.offered.add(name)
+            return f"did you mean {near[0]!r}? (type {name!r} again to keep it as a new publisher)"
+        return ""
 
     def words(self, f: Field) -> list[str]:
         """What Tab completes for a question."""
@@ -124,29 +143,70 @@ def _typed(f: Field, text: str) -> str | list[str]:
     return [part.strip() for part in text.split(",") if part.strip()] if isinstance(f.kind, Slugs) else text
 
 
+def _given(answers: Answers, args, table: str, f: Field, values: dict, problems: list[str]) -> bool:
+    """The option's value for a key, read into `values`; whether there was one."""
+    given = getattr(args, option(table, f).replace("-", "_"), None)
+    if not given:
+        return False
+    value, problem = answers.read(f, given)
+    if problem:
+        problems.append(problem)
+    values[f.key] = value
+    return True
+
+
+def _ask_field(answers: Answers, f: Field, values: dict, prompt: str = "", optional: bool | None = None) -> None:
+    optional = not f.required if optional is None else optional
+    hint = ", Enter for none" if optional else ""
+    value = ask(f"{prompt or f.prompt}{hint}: ", lambda text: answers.read(f, _typed(f, text)), optional=optional,
+                words=answers.words(f))
+    if value is not None:
+        values[f.key] = value
+
+
+def _sources(answers: Answers, args, interactive: bool, problems: list[str], missing: list[str]) -> list[dict]:
+    """The event's sources: one from the options (--source-title …), or as many as the editor gives."""
+    source: dict[str, Any] = {}
+    for f in SOURCES.fields:
+        if not _given(answers, args, "source", f, source, problems) and f.required and not interactive:
+            missing.append("--" + option("source", f))
+    if not interactive or (source and not any(f.required and f.key not in source for f in SOURCES.fields)):
+        return [source]
+    sources: list[dict] = []
+    while True:
+        for f in SOURCES.fields:
+            if f.key not in source and f.prompt:
+                first = f is SOURCES.fields[0] and bool(sources)
+                _ask_field(answers, f, source, "Another source: the article's headline" if first else "",
+                           optional=True if first else None)
+                if first and f.key not in source:
+                    return sources  # no other source
+        sources.append(source)
+        source = {}
+
+
 def collect(answers: Answers, args, interactive: bool) -> tuple[dict[tuple[str, str], Any], list[str]]:
     """The value of every key, from its option or (in a terminal, for the keys with a prompt) by
-    asking; and the problems with what the options said."""
-    values: dict[tuple[str, str], Any] = {}
+    asking; and the problems with what the options said. Sources come as ("source", n) → their values."""
+    event: dict[str, Any] = {}
     problems: list[str] = []
     missing: list[str] = []
     if interactive:
         print("New event. Press Tab to complete places and tags; Ctrl-C to stop without writing anything.")
-    for table, f in questions():
-        given = getattr(args, option(table, f).replace("-", "_"), None)
-        if given:
-            value, problem = answers.read(f, given)
-            if problem:
-                problems.append(problem)
-            values[(table, f.key)] = value
+    sources: list[dict] = []
+    for f in EVENTS.fields:
+        if isinstance(f.kind, Records):
+            sources = _sources(answers, args, interactive, problems, missing)
+        elif _given(answers, args, "event", f, event, problems):
+            continue
         elif interactive and f.prompt:
-            hint = "" if f.required else ", Enter for none"
-            values[(table, f.key)] = ask(f"{f.prompt}{hint}: ", lambda text, f=f: answers.read(f, _typed(f, text)),
-                                         optional=not f.required, words=answers.words(f))
+            _ask_field(answers, f, event)
         elif f.required:
-            missing.append("--" + option(table, f))
+            missing.append("--" + option("event", f))
     if missing:
         problems.append(f"missing {', '.join(missing)} (or run `new` in a terminal to be asked)")
+    values: dict[tuple[str, str], Any] = {("event", key): value for key, value in event.items()}
+    values.update((("source", str(n)), source) for n, source in enumerate(sources))
     return values, problems
 
 
@@ -156,14 +216,22 @@ def new_fields(values: dict[tuple[str, str], Any]) -> dict:
         return [item for item, _ in value] if f.many else value
 
     fields = {f.key: plain(f, values[("event", f.key)]) for f in EVENTS.fields if values.get(("event", f.key))}
-    fields["sources"] = [{f.key: values[("source", f.key)] for f in SOURCES.fields
-                          if values.get(("source", f.key)) is not None}]
+    fields["sources"] = [source for (table, _), source in sorted(values.items()) if table == "source"]
     return fields
 
 
+def event_folder(root: Path, folder: str | None, year: int) -> Path:
+    """Where the new file goes: events/<year>/, or the folder given, which must be inside events/."""
+    events = (root / "events").resolve()
+    target = (events / (folder if folder is not None else str(year))).resolve()
+    if target != events and events not in target.parents:
+        raise ValueError(f"--folder {folder!r} is outside events/: give a folder inside it, such as {year}")
+    return target
+
+
 def create_event(root: Path, args) -> int:
-    answers = Answers(root)
     interactive = sys.stdin.isatty()
+    answers = Answers(root, interactive)
     try:
         values, problems = collect(answers, args, interactive)
     except (KeyboardInterrupt, EOFError):
@@ -182,7 +250,11 @@ def create_event(root: Path, args) -> int:
     if fold(new_id) in answers.taken:
         print(f"error: an event with the id {new_id!r} already exists; choose another --id", file=sys.stderr)
         return 1
-    folder = root / "events" / (args.folder or str(start.year))
+    try:
+        folder = event_folder(root, args.folder, start.year)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     target = folder / f"{new_id}.md"
     text = event_file(fields, NEW_BODY)
     path = relative(root, target)
