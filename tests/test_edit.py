@@ -138,6 +138,14 @@ def test_committed_schemas_are_up_to_date():
             "run: python build_timeline.py schema"
 
 
+def test_the_editing_guide_holds_its_tables_and_they_are_up_to_date():
+    """Editors read docs/editing.md on GitHub, where no build fills the tables in."""
+    from timeline.guide import fill
+    guide = (REPO / "docs" / "editing.md").read_text(encoding="utf-8")
+    assert "| `title` | yes |" in guide and "| `unknown-place` | error |" in guide
+    assert guide == fill(guide), "the tables are stale: run python build_timeline.py schema"
+
+
 def test_new_takes_every_key_and_lists_from_repeated_options(project):
     status, out, err = project.run(
         "new", "--title", "Clash", "--date", "2020-02-03", "--place", "saraqib", "--place", "Idlib",

@@ -176,13 +176,21 @@ def cmd_fmt(root: Path, args) -> int:
 
 
 def cmd_schema(root: Path, args) -> int:
-    """Write the JSON Schemas editors' tools use (the site publishes the same files)."""
+    """Write what is generated from the field tables and kept in the repository: the JSON Schemas
+    editors' tools use (the site publishes the same files) and the editing guide's tables."""
+    from .guide import fill
     from .schema import json_schema_files
     out = Path(args.out) if args.out else root / "schemas"
     out.mkdir(parents=True, exist_ok=True)
     for name, text in json_schema_files().items():
         (out / name).write_text(text, encoding="utf-8")
         print(f"wrote {out / name}", file=sys.stderr)
+    guide = root / "docs" / "editing.md"
+    if guide.is_file() and not args.out:
+        text = guide.read_text(encoding="utf-8")
+        if fill(text) != text:
+            guide.write_text(fill(text), encoding="utf-8")
+            print(f"wrote the tables of {guide}", file=sys.stderr)
     return 0
 
 

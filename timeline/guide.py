@@ -2,11 +2,15 @@
 codes, so that the guide never drifts from what `validate` does."""
 from __future__ import annotations
 
+import re
+
 from .diagnostics import CODES
 from .fields import EVENTS, PERIODS, PLACES, SOURCES, Table
 
-FIELDS_MARKER = "<!-- timeline:fields -->"
-CODES_MARKER = "<!-- timeline:codes -->"
+# Each generated part sits between its two markers in docs/editing.md, committed (so the guide reads
+# whole on GitHub, where editors are sent) and rewritten by `python build_timeline.py schema`.
+PARTS = {"fields": lambda: fields_markdown(), "codes": lambda: codes_markdown()}
+_PART = re.compile(r"<!-- timeline:(?P<name>fields|codes) -->(?:\n.*?<!-- /timeline:(?P=name) -->)?", re.S)
 
 
 def _table(table: Table) -> str:
@@ -33,5 +37,9 @@ def codes_markdown() -> str:
 
 
 def fill(markdown: str) -> str:
-    """A hand-written page with the generated tables in place of their markers."""
-    return markdown.replace(FIELDS_MARKER, fields_markdown()).replace(CODES_MARKER, codes_markdown())
+    """The page with each generated part rewritten between its markers (a lone opening marker gets
+    its part and the closing marker)."""
+    def part(match: re.Match) -> str:
+        name = match["name"]
+        return f"<!-- timeline:{name} -->\n\n{PARTS[name]().strip()}\n\n<!-- /timeline:{name} -->"
+    return _PART.sub(part, markdown)

@@ -19,8 +19,8 @@ from .kinds import Records, Slugs
 from .load import SourceFile, relative
 from .model import PartialDate
 from .names import closest, fold
-from .urls import publisher_slug
 from .project import load_project
+from .urls import publisher_slug
 from .writer import event_file, make_id
 
 NEW_BODY = ("<!-- Write what happened: neutral wording, every figure and claim attributed\n"
