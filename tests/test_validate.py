@@ -1,6 +1,7 @@
 """Every diagnostic code, each asserting the exact line `validate` prints."""
 from __future__ import annotations
 
+import datetime
 import os
 
 import pytest
@@ -9,6 +10,9 @@ from conftest import PLACES, event_text
 from timeline.diagnostics import CODES
 
 E = "events/e.md"
+# "Today", for the future-date warning: the clock's (UTC), or SOURCE_DATE_EPOCH's when it is set.
+TODAY = datetime.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH") or datetime.datetime.now().timestamp()),
+                                        datetime.timezone.utc).date().isoformat()
 GOOD = event_text()
 
 
@@ -87,6 +91,14 @@ CASES = [
     ("periods-duplicate-id", {"periods.yml": "- {id: war, title: War, start: 2019}\n- {id: war, title: War 2, start: 2020}\n"}, ["periods.yml:2: error: duplicate period id 'war' (first on line 1) [duplicate-id]"]),
     ("periods-unknown-key", {"periods.yml": "- id: war\n  title: War\n  start: 2019\n  ends: 2020\n"}, ["periods.yml:4: error: unknown key 'ends'; did you mean 'end'? [unknown-key]"]),
     ("places-missing-name", {"places.yml": PLACES + "x:\n  lat: 1\n  lon: 2\n"}, ["places.yml:17: error: place 'x' has no 'name' [missing-key]"]),
+    ("date-form", {E: fm(BASE.replace("2020-02-03", "2020-2-3"))}, [f"{E}:3: warning: date '2020-2-3' is read as 3 February 2020; write it '2020-02-03' [date-form]"]),
+    ("date-form-time", {E: fm(BASE.replace("2020-02-03", "'2020-02-03 9:05'"))}, [f"{E}:3: warning: date '2020-02-03 9:05' is read as 3 February 2020, 09:05; write it '2020-02-03 09:05' [date-form]"]),
+    ("name-date-mismatch", {"events/2020-02-04-clash.md": GOOD}, ["events/2020-02-04-clash.md:3: warning: the file name says 2020-02-04 but date is 2020-02-03 [name-date-mismatch]"]),
+    ("name-date-coarser-name", {"events/2020-02-clash.md": GOOD, "events/2020-clash.md": GOOD, "events/2020-02-03.md": GOOD}, []),
+    ("name-date-coarser-date", {"events/2020-03-05-clash.md": fm(BASE.replace("2020-02-03", "2020-02"))}, ["events/2020-03-05-clash.md:3: warning: the file name says 2020-03-05 but date is 2020-02 [name-date-mismatch]"]),
+    ("future-date", {E: fm(BASE.replace("2020-02-03", "9000-01"))}, [f"{E}:3: warning: date 9000-01 is in the future (today is {TODAY}) [future-date]"]),
+    ("future-published", {E: fm(BASE + "    published: 9000\n")}, [f"{E}:9: warning: source published 9000, which is in the future (today is {TODAY}) [future-date]"]),
+    ("source-without-headline", {E: fm("title: T\ndate: 2020-02-03\nplace: Saraqeb\nsources:\n  - title: Statement by the Turkish Ministry of Defence\n    publisher: Turkish Ministry of Defence\n")}, []),
 ]
 
 
@@ -213,13 +225,79 @@ def test_errors_teach_with_the_offending_line_and_a_fix(project):
     assert status == 1
     assert err.splitlines() == [
         "     4 | place: Saraqb",
-        "       = fix: write 'Saraqib', or add 'Saraqb' to places.yml (as a place or an alias)",
+        "       = fix: write 'Saraqib' (or add 'Saraqb' to that place's aliases); if it is another place, add this "
+        "line to places.yml, with its coordinates: saraqb: {name: Saraqb, lat: <latitude>, lon: <longitude>}",
         "     9 | palce: x",
         "       = fix: rename 'palce' to 'place'",
         "2 errors in 1 file",
     ]
     # standard output stays one diagnostic per line, for tools
     assert all(line.startswith(f"{E}:") for line in out.splitlines())
+
+
+EDITOR_MISTAKES = [  # (front matter, the line validate prints, the fix it shows)
+    (BASE.replace("  - title: A", "\t- title: A"),
+     "6: error: YAML syntax: this line is indented with a tab, and YAML accepts only spaces [yaml-syntax]",
+     "replace the tab at the start of the line with spaces (two for each level)"),
+    (BASE.replace("title: T", 'title: "Clashes in Saraqeb') + 'tags: [a]  # "quoted" in a comment\n',
+     "2: error: YAML syntax: the quote (\") that opens this value is not closed on its line, so YAML read on into "
+     "the lines below [yaml-syntax]", 'end the value with " on the same line; a " inside the value is written \\"'),
+    (BASE.replace("    publisher: P", "    publisher: 'Reuters"),
+     "7: error: YAML syntax: the quote (') that opens this value is not closed on its line, so YAML read on into "
+     "the lines below [yaml-syntax]", "end the value with ' on the same line; a ' inside the value is written ''"),
+    (BASE.replace("place: Saraqeb\n", ""), "1: error: missing required key 'place' [missing-key]",
+     "add a line 'place: <a place id, name or alias from places.yml>'; for several, 'place: [<first>, <second>]'"),
+    (BASE.replace("place: Saraqeb", "place: Kafr Nubl"),
+     "4: error: unknown place 'Kafr Nubl'; add it to places.yml [unknown-place]",
+     "add this line to places.yml, with its coordinates: kafr-nubl: {name: Kafr Nubl, lat: <latitude>, lon: <longitude>}"),
+    (BASE.replace("place: Saraqeb", 'place: "Tal: Tuqan"'),
+     "4: error: unknown place 'Tal: Tuqan'; add it to places.yml [unknown-place]",
+     'add this line to places.yml, with its coordinates: tal-tuqan: {name: "Tal: Tuqan", lat: <latitude>, lon: <longitude>}'),
+]
+
+
+@pytest.mark.parametrize("front, line, fix", EDITOR_MISTAKES)
+def test_mistakes_editors_make_are_named_at_their_line_with_the_form_to_write(project, front, line, fix):
+    project.write(E, fm(front))
+    status, out, err = project.run("validate")
+    assert (status, out.splitlines()) == (1, [f"{E}:{line}"])
+    assert f"       = fix: {fix}" in err.splitlines()
+
+
+def test_the_place_entry_a_fix_shows_is_one_that_validates(project):
+    """Pasting the suggested places.yml line (coordinates filled in) makes the event valid."""
+    project.write(E, fm(BASE.replace("place: Saraqeb", 'place: "Tal: Tuqan"')))
+    _, _, err = project.run("validate")
+    entry = err.split("with its coordinates: ", 1)[1].split("\n", 1)[0]
+    places = project.root / "places.yml"
+    places.write_text(places.read_text(encoding="utf-8") + entry.replace("<latitude>", "35.9").replace(
+        "<longitude>", "36.9") + "\n", encoding="utf-8")
+    assert project.run("validate")[:2] == (0, "")
+
+
+def test_today_is_source_date_epochs_day_when_it_is_set(project, monkeypatch):
+    """A reproducible build is reproducible in its warnings too."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1580688000")  # 2020-02-03 00:00 UTC
+    project.write(E, fm(BASE.replace("2020-02-03", "2020-02-04")))
+    assert project.run("validate")[:2] == (0, f"{E}:3: warning: date 2020-02-04 is in the future "
+                                              "(today is 2020-02-03) [future-date]\n")
+    project.write(E, fm(BASE))
+    assert project.run("validate")[:2] == (0, "")
+
+
+def test_fmt_writes_dates_with_their_zeros_keeping_quotes_and_comments(project):
+    project.write(E, fm(BASE.replace("date: 2020-02-03", "date: 2020-2-3   # \"Monday\" (Le Monde)")
+                        + "    published: '2020-2-5'\nend: 2020-2\n"))
+    assert project.run("validate")[0] == 0
+    assert project.run("fmt")[0] == 0
+    text = (project.root / E).read_text(encoding="utf-8")
+    assert "date: 2020-02-03   # \"Monday\" (Le Monde)\n" in text
+    assert "    published: '2020-02-05'\n" in text and "end: 2020-02\n" in text
+    assert project.run("validate")[:2] == (0, "")
+    # a date YAML cannot make once padded is left for validate to explain
+    project.write(E, fm(BASE.replace("date: 2020-02-03", "date: 2019-2-29")))
+    project.run("fmt")
+    assert "date: 2019-2-29\n" in (project.root / E).read_text(encoding="utf-8")
 
 
 def test_a_coarser_end_may_contain_the_start(project):

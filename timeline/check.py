@@ -7,7 +7,10 @@ the Timeline. Whoever checks repeatedly (serve, a warm validate) passes a CheckC
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -177,7 +180,7 @@ class FileResult:
     problems: tuple[Diagnostic, ...]
 
 
-def check_event(file: SourceFile, names: Names, places_ok: bool = True) -> FileResult:
+def check_event(file: SourceFile, names: Names, places_ok: bool = True, today: dt.date | None = None) -> FileResult:
     """Check one event file on its own; cross-file checks come later."""
     doc = load.parse_event(file.path, file.data)
     r = Reading(doc.path, doc.problems, base=2)
@@ -186,15 +189,17 @@ def check_event(file: SourceFile, names: Names, places_ok: bool = True) -> FileR
     if not doc.ok:
         return FileResult(doc.path, None, (), tuple(doc.problems))
     before = r.errors()
-    values = EVENTS.read(r, doc.entries, 1, hint_missing=True)
+    values = EVENTS.read(r, doc.entries, 1)
     start, end = values.get("date"), values.get("end")
     if start and end and ends_before(start, end):
         r.error(doc.entries["end"].line, f"end {end.iso()} is before date {start.iso()}", "end-before-start")
     place_ids = _places(r, values.get("place") or [], names, places_ok)
     sources = values.get("sources")
     check_body(r, doc.body, doc.body_line)
+    if start:
+        _date_warnings(r, stem, start, doc.entries["date"].line, today)
     if sources and start:
-        _source_warnings(r, start, sources)
+        _source_warnings(r, start, sources, today)
     event = None
     if r.errors() == before and id_ok and values.get("title") and start and sources and place_ids:
         event = Event(id=stem, path=doc.path, body=doc.body.strip("\n"),
@@ -211,8 +216,9 @@ def _places(r: Reading, spellings: list[tuple[str, int]], names: Names, places_o
         if place_id is None:
             near = names.suggest(spelling)
             suggestion = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else "; add it to places.yml"
-            hint = (f"write {near[0]!r}, or add {spelling!r} to places.yml (as a place or an alias)" if near
-                    else f"add {spelling!r} to places.yml with its coordinates")
+            entry = f"add this line to places.yml, with its coordinates: {place_entry(spelling)}"
+            hint = (f"write {near[0]!r} (or add {spelling!r} to that place's aliases); if it is another place, "
+                    f"{entry}" if near else entry)
             r.error(line, f"unknown place {spelling!r}{suggestion}", "unknown-place", hint)
         elif place_id in place_ids:
             r.warning(line, f"place {spelling!r} is listed twice", "duplicate-place")
@@ -221,10 +227,39 @@ def _places(r: Reading, spellings: list[tuple[str, int]], names: Names, places_o
     return place_ids
 
 
-def _source_warnings(r: Reading, start: PartialDate, sources: list[tuple[dict, dict[str, Entry], int]]) -> None:
+def place_entry(spelling: str) -> str:
+    """The one-line places.yml entry for a place an event names and the gazetteer lacks:
+    `kafr-nubl: {name: Kafr Nubl, lat: <latitude>, lon: <longitude>}`."""
+    place_id = slugify(spelling) or "a-place-id"
+    name = spelling.replace("-", " ").title() if spelling == place_id else spelling
+    if not re.fullmatch(r"[^\W_][\w .'’-]*", name):  # anything a flow mapping could misread is quoted
+        name = json.dumps(name, ensure_ascii=False)
+    return f"{place_id}: {{name: {name}, lat: <latitude>, lon: <longitude>}}"
+
+
+# The date an id starts with, as `new` writes it: 2020, 2020-02 or 2020-02-03, then a hyphen.
+_NAME_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?(?=-|$)")
+
+
+def _date_warnings(r: Reading, stem: str, start: PartialDate, line: int, today: dt.date | None) -> None:
+    named = _NAME_DATE.match(stem)
+    written = start.iso()[:10]
+    if named and named[0][:len(written)] != written[:len(named[0])]:  # compared at the coarser of the two
+        r.warning(line, f"the file name says {named[0]} but date is {start.iso()}", "name-date-mismatch",
+                  "correct whichever is wrong; renaming the file changes the event's web address")
+    if today and start.first_day > today:
+        r.warning(line, f"date {start.iso()} is in the future (today is {today.isoformat()})", "future-date",
+                  "check the year; an event is recorded once it has happened")
+
+
+def _source_warnings(r: Reading, start: PartialDate, sources: list[tuple[dict, dict[str, Entry], int]],
+                     today: dt.date | None) -> None:
     seen_urls: dict[str, int] = {}
     for values, entries, _ in sources:
         published, url = values.get("published"), values.get("url")
+        if published and today and published.first_day > today:
+            r.warning(entries["published"].line, f"source published {published.iso()}, which is in the future "
+                      f"(today is {today.isoformat()})", "future-date", "check the year")
         if published and published.last_day < start.first_day:
             r.warning(entries["published"].line, f"source published {published.iso()}, before the event's date "
                       f"{start.iso()}: a source cannot report what had not happened yet", "published-before-event")
@@ -312,7 +347,8 @@ def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, li
     cache = cache if cache is not None else CheckCache()
     places_key = _digest(inputs.places.data) if inputs.places else b""
     keys = tuple((f.path, _digest(f.data)) for f in inputs.events)
-    whole = (keys, places_key, _digest(inputs.periods.data) if inputs.periods else b"", inputs.problems)
+    whole = (keys, places_key, _digest(inputs.periods.data) if inputs.periods else b"", inputs.problems,
+             inputs.today)
     if cache.last is not None and cache.last[0] == whole:
         timeline, problems = cache.last[1]
         return timeline, list(problems)
@@ -323,10 +359,10 @@ def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, li
     places_ok = not any(p.is_error and p.path == "places.yml" for p in problems) or bool(places)
     results: list[FileResult] = []
     for file, (_, digest) in zip(inputs.events, keys, strict=True):
-        key = (digest, places_key)
+        key = (digest, places_key, inputs.today)
         cached = cache.files.get(file.path)
         if cached is None or cached[0] != key:
-            cached = (key, check_event(file, names, places_ok))
+            cached = (key, check_event(file, names, places_ok, inputs.today))
             cache.files[file.path] = cached
         results.append(cached[1])
     for gone in cache.files.keys() - {f.path for f in inputs.events}:

@@ -69,6 +69,21 @@ def parse_date(text: str) -> PartialDate | str:
     return PartialDate(year, month, day, hour, minute, second, offset)
 
 
+def padded(text: str) -> str | None:
+    """`2020-2-3` → `2020-02-03`: the text with each one-digit month, day and hour given its zero,
+    and nothing else changed; None when there is no such part (or the text is not a date)."""
+    match = _DATE.fullmatch(text.strip())
+    short = [match.span(part) for part in ("month", "day", "hour") if match and len(match[part] or "") == 1] \
+        if match else []
+    if not short:
+        return None
+    out, last, stripped = [], 0, text.strip()
+    for start, _ in short:
+        out.append(stripped[last:start] + "0")
+        last = start
+    return "".join(out) + stripped[last:]
+
+
 def _int(text: str | None) -> int | None:
     return None if text is None else int(text)
 

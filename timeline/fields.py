@@ -35,6 +35,9 @@ class Field:
     prompt: str = ""  # the question `new` asks for it; empty: `new` does not ask
     attr: str = ""  # the model's attribute for it, when that is not the key itself (date → start)
     option: str = ""  # `new`'s command-line option for it, when not the key itself (tags → --tag)
+    # The fix shown when a required key is missing: the form to write, never an example to paste
+    # (a pasted example town or headline would pass validation and be wrong).
+    if_missing: str = ""
 
     def read_answer(self, answer: str | list[str]) -> tuple[Any, str]:
         """An answer given to `new` (an option, or typed at a prompt), read by the field's own kind:
@@ -72,8 +75,8 @@ class Table:
         return next(f for f in self.fields if f.key == key)
 
     def read(self, r: Reading, entries: dict[str, Entry], line: int, ident: str = "",
-             without: tuple[str, ...] = (), hint_missing: bool = False) -> dict[str, Any]:
-        return read_table(self, r, entries, line, ident, without, hint_missing)
+             without: tuple[str, ...] = ()) -> dict[str, Any]:
+        return read_table(self, r, entries, line, ident, without)
 
     def model_values(self, values: dict[str, Any]) -> dict[str, Any]:
         """The values `read` returned, as keyword arguments of the table's dataclass."""
@@ -99,7 +102,7 @@ def unknown_key(r: Reading, entry: Entry, known: list[str], where: str) -> None:
 
 
 def read_table(table: Table, r: Reading, entries: dict[str, Entry], line: int, ident: str = "",
-               without: tuple[str, ...] = (), hint_missing: bool = False) -> dict[str, Any]:
+               without: tuple[str, ...] = ()) -> dict[str, Any]:
     """Every key of `table` that `entries` has, read by its kind (None where it was reported);
     unknown keys and missing required ones reported. `without`: keys given elsewhere (an id as
     the mapping's key)."""
@@ -113,8 +116,7 @@ def read_table(table: Table, r: Reading, entries: dict[str, Entry], line: int, i
         if entry is not None:
             values[f.key] = f.kind.read(r, table.label + f.key, entry.line, entry.node)
         elif f.required and f.key not in without:
-            hint = f"add a line '{f.key}: {f.example}'" if hint_missing and f.example else ""
-            r.error(line, table.missing.format(key=f.key, id=ident), "missing-key", hint)
+            r.error(line, table.missing.format(key=f.key, id=ident), "missing-key", f.if_missing)
     return values
 
 
@@ -127,10 +129,14 @@ MAX_PLACES, MAX_SOURCES, MAX_TAGS, MAX_RELATED, MAX_ALIASES = 20, 50, 30, 50, 50
 LATITUDE, LONGITUDE = Degrees(-90, 90), Degrees(-180, 180)
 
 SOURCES = Table("source", Source, (
-    Field("title", Text(), True, "The article's headline.",
-          "Renewed fighting in Idlib, Syria puts strain on Moscow-Ankara axis", "Source: the article's headline"),
+    Field("title", Text(), True, "The article's headline; for a source without one (a post, a video, a "
+          "statement), what it is: `Statement by the Turkish Ministry of Defence`.",
+          "Renewed fighting in Idlib, Syria puts strain on Moscow-Ankara axis", "Source: the article's headline",
+          if_missing="add a line 'title: <the headline>' to the source (with no headline, say what it is: "
+          "'Statement by the Turkish defence ministry')"),
     Field("publisher", Text(), True, "Who published it. Spell it the same way every time: it names the source page.",
-          "Le Monde", "Source: its publisher"),
+          "Le Monde", "Source: its publisher",
+          if_missing="add a line 'publisher: <who published it>' to the source, lined up with its 'title'"),
     Field("url", Url(), False, "Where to read it: an absolute http(s) address. Leave it out if there is none.",
           "https://www.dw.com/en/…", "Source: its address (https://…)"),
     Field("published", Date(), False, "When it was published, in the same forms as `date`.", "2020-02-20",
@@ -142,14 +148,19 @@ SOURCES = Table("source", Source, (
 
 EVENTS = Table("event", Event, (
     Field("title", Text(), True, "What happened, in one neutral line.",
-          "Turkish and Syrian government forces clash around Saraqeb", "Title (what happened, neutrally)"),
+          "Turkish and Syrian government forces clash around Saraqeb", "Title (what happened, neutrally)",
+          if_missing="add a line 'title: <what happened, in one neutral line>'"),
     Field("date", Date(), True, "When it happened or began: YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[±HH:MM]. "
-          "Write only as much as the sources say.", "2020-02-03", f"Date ({dates.DATE_FORMS})", attr="start"),
+          "Write only as much as the sources say.", "2020-02-03", f"Date ({dates.DATE_FORMS})", attr="start",
+          if_missing="add a line 'date: YYYY-MM-DD' (or YYYY-MM, or YYYY: only as much as the sources say)"),
     Field("end", Date(), False, "For a span: when it ended, in the same forms; not before `date`.", "2020-03-05"),
     Field("place", OneOrMore(Text(), MAX_PLACES), True, "Where: a place id, name or alias from places.yml (any letter case), "
-          "or a list of them.", "Saraqeb", "Place (from places.yml)", attr="places"),
+          "or a list of them.", "Saraqeb", "Place (from places.yml)", attr="places",
+          if_missing="add a line 'place: <a place id, name or alias from places.yml>'; for several, "
+          "'place: [<first>, <second>]'"),
     Field("sources", Records(SOURCES, empty="cite at least one source", limit=MAX_SOURCES), True,
-          "The articles the event comes from; at least one. See the source keys below.", ""),
+          "The articles the event comes from; at least one. See the source keys below.", "",
+          if_missing="add the lines 'sources:', '  - title: <the headline>' and '    publisher: <who published it>'"),
     Field("tags", Slugs("tag", MAX_TAGS), False, "Topics, as lowercase words joined by hyphens.", "[turkey, syrian-government]",
           "Tags, separated by commas", option="tag"),
     Field("related", Slugs("related id", MAX_RELATED), False, "Ids of other events this one belongs with; each gets a backlink.",
@@ -159,7 +170,8 @@ EVENTS = Table("event", Event, (
 ), missing="missing required key {key!r}")
 
 PLACES = Table("place", Place, (
-    Field("name", Text(), True, "The name readers see.", "Saraqeb"),
+    Field("name", Text(), True, "The name readers see.", "Saraqeb",
+          if_missing="add a line 'name: <the name readers see>' under the place, indented like its other keys"),
     Field("aliases", OneOrMore(Text(), MAX_ALIASES), False, "Other spellings used by sources; events may use any of them.",
           "[Saraqib]"),
     Field("lat", LATITUDE, False, "Latitude in degrees, -90 to 90 (WGS84). Give `lat` and `lon` together.", "35.8627"),
@@ -172,9 +184,11 @@ PLACES = Table("place", Place, (
 
 PERIODS = Table("period", Period, (
     Field("id", Slug(), True, "A lowercase slug naming the period (in a list; or use it as the mapping key).",
-          "government-offensive"),
-    Field("title", Text(), True, "The period's name as readers see it.", "Government offensive on Idlib"),
-    Field("start", Date(), True, "When it began, in the same forms as an event's `date`.", "2019-11"),
+          "government-offensive", if_missing="add a line 'id: <a-lowercase-slug>' to the period"),
+    Field("title", Text(), True, "The period's name as readers see it.", "Government offensive on Idlib",
+          if_missing="add a line 'title: <its name as readers see it>' to the period"),
+    Field("start", Date(), True, "When it began, in the same forms as an event's `date`.", "2019-11",
+          if_missing="add a line 'start: YYYY-MM-DD' (or YYYY-MM, or YYYY) to the period"),
     Field("end", Date(), False, "When it ended; leave it out while it goes on.", "2020-03-05"),
     Field("description", Text(), False, "A sentence or two, attributed like any event text.", ""),
 ), missing="period is missing its {key!r}")

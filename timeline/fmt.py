@@ -1,4 +1,5 @@
-"""`fmt`: put an event file's front matter into the canonical key order (the field table's).
+"""`fmt`: put an event file's front matter into the canonical key order (the field table's), and
+write dates with their zeros (2020-2-3 → 2020-02-03).
 
 It reorders the front matter as text, key block by key block: a comment line travels with the key
 below it, an end-of-line comment with its own line, and quoting and flow lists stay exactly as
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from . import dates
 from .diagnostics import Diagnostic
 from .fields import EVENTS, SOURCES
 from .load import Loader, compose, decode
@@ -92,6 +94,44 @@ def _plain(text: str) -> object:
     return yaml.load(text, Loader=Loader)
 
 
+# A `date`, `end` or `published` line, its value quoted or not, with any end-of-line comment.
+_DATE_LINE = re.compile(r"""(?P<lead>\s*(?:-\s+)?(?:date|end|published)\s*:\s+)(?P<q>['"]?)"""
+                        r"""(?P<value>[0-9][0-9:+\-Tt ]*?)(?P=q)(?P<rest>\s+#.*|\s*)""")
+
+
+def _pad_dates(lines: list[str]) -> list[str]:
+    """2020-2-3 → 2020-02-03, in place on its line (quotes and comment kept)."""
+    out = []
+    for line in lines:
+        match = _DATE_LINE.fullmatch(line)
+        better = dates.padded(match["value"]) if match else None
+        out.append(f"{match['lead']}{match['q']}{better}{match['q']}{match['rest']}" if match and better else line)
+    return out
+
+
+def _dates_read(data: object) -> list:
+    """What every date key of the front matter means (YAML makes a date of 2020-02-03 but text of
+    2020-2-3: the text is what validate reads)."""
+    if not isinstance(data, dict):
+        return []
+    sources = data.get("sources")
+    values = [data.get("date"), data.get("end")] + [s.get("published") for s in
+                                                     (sources if isinstance(sources, list) else []) if isinstance(s, dict)]
+    read = [dates.parse_date(str(value)) for value in values]
+    return [value.iso() if isinstance(value, dates.PartialDate) else value for value in read]
+
+
+def _same_apart_from_dates(a: object, b: object) -> bool:
+    def without(data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        sources = data.get("sources")
+        return {**{k: v for k, v in data.items() if k not in ("date", "end")},
+                "sources": [{k: v for k, v in s.items() if k != "published"} if isinstance(s, dict) else s
+                            for s in sources] if isinstance(sources, list) else sources}
+    return without(a) == without(b) and _dates_read(a) == _dates_read(b)
+
+
 @dataclass(frozen=True)
 class Formatted:
     text: str | None  # None: the file could not be formatted (see reason)
@@ -122,6 +162,14 @@ def format_event(raw: bytes) -> Formatted:
         return Formatted(None, f"YAML cannot be read: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
     if not isinstance(before, dict):
         return Formatted(None, "front matter is not 'key: value' lines")
+    padded = _pad_dates(front)
+    if padded != front:
+        try:
+            after = _plain("\n".join(padded))
+        except Exception:  # noqa: BLE001 — a padded date YAML cannot make (such as 2020-2-30): leave it to validate
+            after = None
+        if after is not None and _same_apart_from_dates(before, after):
+            front, before = padded, after
     head, blocks, tail = _blocks(front, 0)
     blocks = [(key, _reorder_sources(block) if key == "sources" else block) for key, block in blocks]
     result = head + _ordered(blocks, EVENT_ORDER) + tail

@@ -36,10 +36,11 @@ def codes_markdown() -> str:
     return "\n".join(rows) + "\n"
 
 
-def fill(markdown: str) -> str:
+def fill(markdown: str, markers: bool = True) -> str:
     """The page with each generated part rewritten between its markers (a lone opening marker gets
-    its part and the closing marker)."""
+    its part and the closing marker); without the markers for the site, where they would only be
+    noise in the HTML."""
     def part(match: re.Match) -> str:
-        name = match["name"]
-        return f"<!-- timeline:{name} -->\n\n{PARTS[name]().strip()}\n\n<!-- /timeline:{name} -->"
+        name, text = match["name"], PARTS[match["name"]]().strip()
+        return f"<!-- timeline:{name} -->\n\n{text}\n\n<!-- /timeline:{name} -->" if markers else text
     return _PART.sub(part, markdown)

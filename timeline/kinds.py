@@ -149,6 +149,9 @@ class Date(Kind):
         if isinstance(node, yaml.ScalarNode) and tag_of(node) in (STR, INT, TIMESTAMP):
             result = dates.parse_date(node.value)
             if isinstance(result, dates.PartialDate):
+                if better := dates.padded(node.value):  # read as meant, but the guide's form has two digits
+                    r.warning(line, f"{what} {node.value.strip()!r} is read as {result.human()}; write it {better!r}",
+                              "date-form", "python build_timeline.py fmt writes it so")
                 return result
             r.error(line, f"{what}: {result}", "bad-date")
             return None

@@ -6,6 +6,7 @@ front-matter fences, YAML syntax, aliases, tags, duplicate keys) as diagnostics.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -148,10 +149,7 @@ def compose(path: str, text: str, first_line: int) -> tuple[yaml.Node | None, li
                 return None, [problem]
         node = _Loader(text).get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        return None, [error(path, line, f"YAML syntax: {message}", "yaml-syntax", _yaml_hint(message))]
+        return None, [_syntax_error(path, text, first_line, exc)]
     except yaml.reader.ReaderError as exc:  # a character YAML refuses; its position is in UTF-8 bytes for libyaml
         before = text[:exc.position] if Loader is yaml.SafeLoader else \
             text.encode("utf-8")[:exc.position].decode("utf-8", "ignore")
@@ -207,6 +205,49 @@ def _check_plain(path: str, root: yaml.Node, first_line: int, problems: list[Dia
                 stack.extend((value, key))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(reversed(node.value))
+
+
+def _syntax_error(path: str, text: str, first_line: int, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    """YAML's own message, unless the cause is one an editor makes and YAML words badly: a tab in an
+    indent (libyaml does not name the character) or an unclosed quote (YAML reads on and gives up
+    lines later, far from the quote)."""
+    mark = exc.problem_mark or exc.context_mark
+    at = mark.line if mark else 0
+    lines = text.split("\n")[:at + 1]
+    for number, line in enumerate(lines):
+        if "\t" in line[:len(line) - len(line.lstrip(" \t"))]:
+            return error(path, first_line + number, "YAML syntax: this line is indented with a tab, and YAML "
+                         "accepts only spaces", "yaml-syntax", "replace the tab at the start of the line with spaces "
+                         "(two for each level)")
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark:
+        opened: int | None = exc.context_mark.line
+    else:
+        opened = _unclosed_quote(lines)
+    if opened is not None and opened < len(lines):
+        quote = _QUOTED_VALUE.match(lines[opened])
+        q = quote["quote"] if quote else '"'
+        inside = '\\"' if q == '"' else "''"
+        return error(path, first_line + opened, f"YAML syntax: the quote ({q}) that opens this value is not closed "
+                     "on its line, so YAML read on into the lines below", "yaml-syntax",
+                     f"end the value with {q} on the same line; a {q} inside the value is written {inside}")
+    message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+    return error(path, first_line + at, f"YAML syntax: {message}", "yaml-syntax", _yaml_hint(message))
+
+
+# A value (after `key: ` or `- `) that starts with a quote.
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)*(?:[^\s'"#-][^:#]*:\s+)?(?P<quote>["'])(?P<rest>.*)$""")
+
+
+def _unclosed_quote(lines: list[str]) -> int | None:
+    """The last line whose value opens a quote it does not close on the same line."""
+    for number in range(len(lines) - 1, -1, -1):
+        match = _QUOTED_VALUE.match(lines[number])
+        if match:
+            rest = match["rest"].replace("\\\\", "").replace('\\"', "") if match["quote"] == '"' \
+                else match["rest"].replace("''", "")
+            if match["quote"] not in rest:
+                return number
+    return None
 
 
 def _yaml_hint(message: str) -> str:
@@ -307,10 +348,11 @@ class Inputs:
     places: SourceFile | None = None
     periods: SourceFile | None = None
     problems: tuple[Diagnostic, ...] = ()  # what reading the folder found (links, unreadable files)
+    today: dt.date | None = None  # what "in the future" is measured from; None: not checked
 
     def with_events(self, extra: list[SourceFile]) -> Inputs:
         return Inputs(tuple(sorted((*self.events, *extra), key=lambda f: f.path)), self.places, self.periods,
-                      self.problems)
+                      self.problems, self.today)
 
 
 def describe_char(char: str) -> str:

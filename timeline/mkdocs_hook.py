@@ -238,7 +238,7 @@ def report(config, problems: list[Diagnostic], stop: bool = True) -> None:
 def hand_written(markdown: str, config) -> str:
     """A hand-written page gets its generated parts: the editing guide's reference tables (from
     the field tables), the Performance page's figures (from the benchmark's JSON)."""
-    markdown = fill(markdown)
+    markdown = fill(markdown, markers=False)
     if benchreport.MARKER in markdown:
         results = project_root(config) / "benchmarks" / "results.json"
         data = json.loads(results.read_text(encoding="utf-8")) if results.exists() else None

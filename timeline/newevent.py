@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .check import CheckCache, check, event_id, gazetteer
+from .check import CheckCache, check, event_id, gazetteer, place_entry
 from .fields import EVENTS, SOURCES, Field
 from .kinds import Records, Slugs
 from .load import SourceFile, relative
@@ -80,7 +80,8 @@ class Answers:
             if self.names.find(spelling) is None:
                 near = self.names.suggest(spelling)
                 return None, f"unknown place {spelling!r}" + (f"; did you mean {' or '.join(map(repr, near))}?"
-                                                              if near else "; add it to places.yml first")
+                                                              if near else "") + \
+                    f"; to add it, put this line in places.yml: {place_entry(spelling)}"
         return value, ""
 
     def publisher_problem(self, name: str) -> str:

@@ -9,6 +9,7 @@ events/, links are refused altogether (an id is a file name: a link would be a s
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import stat
 from pathlib import Path
@@ -79,7 +80,16 @@ def load_project(root: Path) -> Inputs:
         if isinstance(content, Diagnostic):
             problems.append(content)
         top.append(SourceFile(name, content) if isinstance(content, bytes) else None)
-    return Inputs(tuple(events), top[0], top[1], tuple(problems))
+    return Inputs(tuple(events), top[0], top[1], tuple(problems), today())
+
+
+def today() -> dt.date:
+    """The day a check runs on (UTC): SOURCE_DATE_EPOCH's, when it is set, so that a reproducible
+    build is reproducible in its warnings too."""
+    try:
+        return dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.timezone.utc).date()
+    except (KeyError, ValueError, OverflowError, OSError):  # unset, or not a time MkDocs could use either
+        return dt.datetime.now(dt.timezone.utc).date()
 
 
 def scan_event_files(root: Path, events_dir: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
