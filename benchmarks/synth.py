@@ -351,7 +351,8 @@ def plain_page(event: SynthEvent) -> str:
 def write_floor_project(root: Path, events: list[SynthEvent], repo: Path) -> None:
     """Plain MkDocs: the same pages as docs/events/<id>.md, the same theme, plugins and Markdown
     extensions as the real mkdocs.yml, the pages kept out of the nav, no hook."""
-    real = yaml.safe_load((repo / "mkdocs.yml").read_text(encoding="utf-8"))
+    from mkdocs.utils.yaml import get_yaml_loader  # it reads mkdocs.yml's !ENV tags
+    real = yaml.load((repo / "mkdocs.yml").read_text(encoding="utf-8"), Loader=get_yaml_loader())  # noqa: S506
     config = {
         "site_name": f"Floor: {len(events)} plain pages",
         "docs_dir": "docs",

@@ -115,6 +115,15 @@ def test_site_is_a_link_to_a_complete_build_readable_by_a_web_server(built):
     assert len(builds) == 2 and not first.exists()  # and only that one: older builds are removed
 
 
+def test_site_dir_given_on_the_command_line_is_swapped_the_same_way(built, tmp_path):
+    site = tmp_path / "out" / "site"
+    for _ in range(3):
+        assert built.run("build", "-q", "--site-dir", str(site))[0] == 0
+    assert site.is_symlink() and site.resolve().parent == tmp_path / "out" / ".site.builds"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".site.builds", ".site.lock", "site"]
+    assert not list(site.resolve().glob(".*")), "a build nested inside the previous one"
+
+
 def test_a_plain_site_folder_is_replaced_and_a_lost_link_recovered(project):
     from timeline import sitedir
     project.event("e")

@@ -172,4 +172,6 @@ def test_schema_and_validate_agree_on_made_up_values(field, value):
     errors = validate_errors(kind, data)
     if key in ("end",) and errors == {"end-before-start"}:
         return  # the two dates compared: validate's alone
+    if key == "parent" and errors == {"unknown-place"}:
+        return  # a well-formed id (a number such as 1e-09 is written as one) of no place: validate's alone
     assert (not errors) == schema_accepts(kind, data), f"validate: {sorted(errors)}"

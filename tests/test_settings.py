@@ -11,6 +11,8 @@ def test_defaults_and_values():
     assert read_settings({"page_size": "8", "tiles": "https://{s}.tile.example.org/{z}/{x}/{y}.png"}) == \
         Settings("https://{s}.tile.example.org/{z}/{x}/{y}.png", "", 8)
     assert read_settings({"tiles": "https://{s}.tile.example.org/{z}.png"}).tile_hosts == ["https://*.tile.example.org"]
+    assert [read_settings({"offline": v}).offline for v in (True, "true", "1", False, "false", "", None)] == \
+        [True, True, True, False, False, False, False]
 
 
 @pytest.mark.parametrize("options, message", [
@@ -20,7 +22,8 @@ def test_defaults_and_values():
                                       "'javascript:alert(1)'"),
     ({"tiles": ["a"]}, "extra: timeline: tiles in mkdocs.yml must be text, not ['a']"),
     ({"page_sise": 8}, "extra: timeline: page_sise in mkdocs.yml is not a setting; the settings are: tiles, "
-                       "attribution, page_size"),
+                       "attribution, page_size, offline"),
+    ({"offline": "sometimes"}, "extra: timeline: offline in mkdocs.yml must be true or false, not 'sometimes'"),
     ("tiles", "extra: timeline: in mkdocs.yml must be a set of 'key: value' lines, not 'tiles'"),
 ])
 def test_bad_settings_say_which_and_what_to_write(options, message):

@@ -54,18 +54,12 @@ def ci() -> dict:
     return load(WORKFLOWS / "ci.yml")
 
 
-@pytest.fixture(scope="module")
-def pages() -> dict:
-    return load(WORKFLOWS / "pages.yml")
-
-
 # ------------------------------------------------------------------ ci.yml
 
 def test_ci_runs_on_pull_requests_and_pushes(ci):
     on = triggers(ci)
     assert "pull_request" in on and "push" in on
     assert ci["permissions"] == {"contents": "read"}
-    assert ci["concurrency"]["cancel-in-progress"] is True
     assert "github.ref" in ci["concurrency"]["group"]
 
 
@@ -91,10 +85,12 @@ def test_ci_installs_what_the_readme_installs(ci):
     assert any(readme_install in run for run in runs(ci))
 
 
-def test_ci_uploads_the_built_site_as_a_preview(ci):
-    commands = runs(ci)
-    build = [run for run in commands if "build_timeline.py build" in run][0]
-    site_dir = shlex.split(build)[shlex.split(build).index("--site-dir") + 1]
+def test_ci_uploads_the_pull_requests_site_built_for_opening_from_disk(ci):
+    preview = [step for step in steps(ci, "check") if "--offline" in step.get("run", "")]
+    assert len(preview) == 1 and "build_timeline.py build" in preview[0]["run"]
+    assert preview[0]["if"] == "github.event_name == 'pull_request'"
+    words = shlex.split(preview[0]["run"])
+    site_dir = words[words.index("--site-dir") + 1]
     uploads = [step for step in steps(ci) if step.get("uses", "").startswith("actions/upload-artifact@")]
     assert len(uploads) == 1
     upload = uploads[0]["with"]
@@ -104,38 +100,68 @@ def test_ci_uploads_the_built_site_as_a_preview(ci):
     assert upload["name"] in (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
 
-def test_ci_sets_up_python_and_node_with_caches(ci):
+def test_ci_installs_once(ci):
+    """The set-up step makes the .venv that the README's command (in .ci/run) and every later step use."""
+    installs = [run for run in runs(ci, "check") if "pip install" in run]
+    assert installs == ["python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt"]
+    assert installs[0] in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_ci_sets_up_python_and_a_supported_node_with_caches(ci):
     by_action = {step["uses"].split("@")[0]: step.get("with", {}) for step in steps(ci) if "uses" in step}
     assert str(by_action["actions/setup-python"]["python-version"]) == "3.11"
     assert by_action["actions/setup-python"]["cache"] == "pip"
-    assert str(by_action["actions/setup-node"]["node-version"]) == "20"
+    assert int(str(by_action["actions/setup-node"]["node-version"])) >= 22  # Node 20 is past its end of life
     assert by_action["actions/setup-node"]["cache"] == "npm"
     assert (REPO / "package-lock.json").exists()  # setup-node's npm cache and `npm ci` need it
 
 
-# ------------------------------------------------------------------ pages.yml
+# The first majors that run on Node 24 (GitHub removed Node 20 from its runners in September 2026).
+CURRENT_MAJORS = {"actions/checkout": 6, "actions/setup-python": 6, "actions/setup-node": 6,
+                  "actions/upload-artifact": 6, "actions/configure-pages": 6, "actions/upload-pages-artifact": 5,
+                  "actions/deploy-pages": 5, "actions/cache": 5}
 
-def test_pages_deploys_only_from_main_after_a_validated_build(pages):
-    on = triggers(pages)
+
+def test_every_action_is_on_a_current_major(ci):
+    for step in steps(ci):
+        if "uses" in step:
+            action, version = step["uses"].split("@")
+            assert action in CURRENT_MAJORS, f"{action}: add it to CURRENT_MAJORS with its first Node 24 major"
+            assert int(version.lstrip("v")) >= CURRENT_MAJORS[action], step["uses"]
+
+
+# ------------------------------------------------------------------ deploying to GitHub Pages
+
+MAIN = "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
+
+
+def test_pages_are_built_from_main_only_after_every_check(ci):
+    commands = [step.get("run", step.get("uses", "")) for step in steps(ci, "check")]
+    web = [step for step in steps(ci, "check") if step.get("run", "").startswith("python build_timeline.py build")
+           and "--offline" not in step["run"]]
+    assert len(web) == 1 and web[0]["if"] == MAIN
+    assert "steps.pages.outputs.base_url" in web[0]["env"]["SITE_URL"]  # so the sitemap and feeds link to it
+    upload = [step for step in steps(ci, "check") if step.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    assert len(upload) == 1 and upload[0]["if"] == MAIN and upload[0]["with"]["path"].rstrip("/") == "site"
+    assert index_of(commands, ".ci/run") < index_of(commands, "fmt --check") < commands.index(web[0]["run"]) \
+        < commands.index(upload[0]["uses"])
+    configure = [step for step in steps(ci, "check") if step.get("uses", "").startswith("actions/configure-pages@")]
+    assert configure[0]["id"] == "pages" and ci["jobs"]["check"]["permissions"]["pages"] == "read"
+
+
+def test_the_deploy_waits_for_the_checks_and_is_never_cut_short(ci):
+    on = triggers(ci)
     assert on["push"]["branches"] == ["main"] and "workflow_dispatch" in on
-    assert pages["concurrency"] == {"group": "pages", "cancel-in-progress": False}
-    jobs = pages["jobs"]
-    build_job = [name for name, job in jobs.items()
-                 if any(s.get("uses", "").startswith("actions/upload-pages-artifact@") for s in job["steps"])]
-    assert len(build_job) == 1
-    commands = runs(pages, build_job[0])
-    assert index_of(commands, "pip install -r requirements.txt") < index_of(commands, "build_timeline.py validate") \
-        < index_of(commands, "build_timeline.py build")
-    upload = [s for s in steps(pages, build_job[0]) if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
-    assert upload[0]["with"]["path"].rstrip("/") == "site"
-
-    deploy = jobs["deploy"]
+    deploy = ci["jobs"]["deploy"]
     needs = deploy["needs"] if isinstance(deploy["needs"], list) else [deploy["needs"]]
-    assert build_job[0] in needs
-    assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in deploy["steps"])
+    assert needs == ["check"] and deploy["if"] == MAIN
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
     environment = deploy["environment"]
     assert (environment["name"] if isinstance(environment, dict) else environment) == "github-pages"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    assert "pull_request" in ci["concurrency"]["cancel-in-progress"]  # only a pull request's run is superseded
+    assert not (WORKFLOWS / "pages.yml").exists()  # one workflow: a deploy cannot run beside failing tests
 
 
 # ------------------------------------------------------------------ pre-commit

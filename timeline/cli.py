@@ -110,7 +110,9 @@ def cmd_build(root: Path, args) -> int:
     MkDocsException = eng.exceptions.MkDocsException  # noqa: N806 (a class)
 
     config_file = root / "mkdocs.yml"
-    site = Path(args.site_dir).resolve() if args.site_dir else None
+    # Absolute, but not resolved: site/ is a link to the last build, and resolving it would build
+    # into that build's folder.
+    site = Path(os.path.abspath(args.site_dir)) if args.site_dir else None
     hook = None
     try:
         with engine_logging(eng.name, logging.WARNING if args.quiet else logging.INFO), terminate_as_interrupt():
@@ -126,7 +128,7 @@ def cmd_build(root: Path, args) -> int:
                     if hook is None:
                         raise UsageError(f"{config_file} does not list build_timeline.py under hooks: "
                                          "the timeline's pages would be missing")
-                    hook.cache = cache
+                    hook.cache, hook.offline = cache, args.offline
                     build(config)
                 except BaseException:
                     sitedir.discard(folder)
@@ -273,6 +275,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-strict", action="store_true", help="do not fail on MkDocs warnings such as dead links")
     b.add_argument("--format", choices=["text", "github"], default="text", help="how to print validation problems")
     b.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
+    b.add_argument("--offline", action="store_true",
+                   help="build for opening from disk (file://), as the pull-request preview is: .html links, "
+                        "search without a server")
     s = sub.add_parser("serve", help="preview the site at http://127.0.0.1:8000, rebuilding on every change")
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
     s.add_argument("--full", action="store_true", help="rebuild every page on each change (slower)")

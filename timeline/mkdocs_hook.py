@@ -28,9 +28,10 @@ from .search import merge_index
 from .security import Policy, add_external_rel, known_scripts
 from .settings import Settings, SettingsError, check_addresses, read_settings
 from .site import NAV_PAGES, HtmlPage, MarkdownPage, SitePlan, plan_site
-from .urls import ASSETS, HOME, Urls
+from .urls import ASSETS, FILTER_INDEX, HOME, WORLD, Urls
 
 ASSET_FILES = Path(__file__).parent / "assets"  # served under assets/timeline/
+OFFLINE_FILES = Path(__file__).parent / "offline"  # the same, only in a site built to be opened from disk
 ARTICLE = '<article class="md-content__inner md-typeset">'  # where the preview's notice of problems goes
 
 # The build date. MkDocs dates the sitemap and its gzip header by each page's update_date, which
@@ -38,6 +39,10 @@ ARTICLE = '<article class="md-content__inner md-typeset">'  # where the preview'
 # is dated by the timeline's latest day instead, so the bytes change only with the data; clamped
 # to what a gzip header can hold (1970 to 2106), so that any year `validate` accepts builds.
 GZIP_FIRST, GZIP_LAST = dt.date(1970, 1, 1), dt.date(2106, 2, 6)
+
+
+NO_SITE_URL = ("site_url is not set in mkdocs.yml (nor SITE_URL when building): sitemap.xml lists no pages, and "
+               "events.ics and feed.xml cannot link to the events; set it to the address the site is published at")
 
 
 def build_date(timeline: Timeline) -> str | None:
@@ -84,6 +89,7 @@ class TimelineHook:
         self.last = Written()
         self.failure = ""  # why the last build failed, in the hook's or MkDocs' own words
         self.serving = False  # a preview: problems are shown in the pages instead of stopping the build
+        self.offline = False  # `build --offline`: as if mkdocs.yml said `offline: true`
 
     def on_startup(self, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -96,10 +102,18 @@ class TimelineHook:
             check_addresses({"site_url": config.site_url, "repo_url": config.repo_url})
         except SettingsError as exc:
             raise engine.running(config).exceptions.PluginError(str(exc)) from None
+        if self.offline:
+            settings = replace(settings, offline=True)
         policy = Policy(settings.tile_hosts, known_scripts(Path(d) for d in config.theme.dirs))
         self.build, self.failure = Build(settings, policy), ""
         config.extra_css.append(f"{ASSETS}/timeline.css")
         config.extra_javascript.append(f"{ASSETS}/timeline.js")
+        if settings.offline:  # from disk, a link to a folder opens a listing, and workers cannot start
+            config.use_directory_urls = False
+            config.extra["polyfills"] = [*config.extra.get("polyfills", []), f"{ASSETS}/file-worker.js"]
+        elif not config.site_url and not self.serving:
+            log = engine.running(config).plugins.get_plugin_logger("build_timeline")
+            log.info(NO_SITE_URL)
         return config
 
     def on_pre_build(self, config) -> None:
@@ -168,7 +182,10 @@ class TimelineHook:
         if path.exists() and build.plan is not None:  # the theme indexed the hand-written pages; ours come from data
             index = json.loads(path.read_text(encoding="utf-8"))
             merged, theme_docs = merge_index(index, build.plan.search, set(build.plan.markdown_pages), theme_docs)
-            path.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            text = json.dumps(merged, ensure_ascii=False, separators=(",", ":"))
+            path.write_text(text, encoding="utf-8")
+            if build.settings.offline:  # from disk the theme loads the index as a script, not with fetch
+                path.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
         for gone in self.last.dests.keys() - build.dests.keys():  # a deleted or renamed event, in a preview
             if self.last.site_dir == config.site_dir and os.path.isfile(self.last.dests[gone]):
                 os.remove(self.last.dests[gone])
@@ -295,10 +312,15 @@ def add_generated(hook: TimelineHook, plan: SitePlan, files, config) -> None:
         def is_modified(self) -> bool:
             return not self.keep and super().is_modified()
 
-    for asset in sorted(ASSET_FILES.rglob("*")):
-        if asset.is_file():
-            files.append(File.generated(config, f"{ASSETS}/{asset.relative_to(ASSET_FILES).as_posix()}",
-                                        abs_src_path=str(asset)))
+    for folder in (ASSET_FILES, OFFLINE_FILES) if hook.current().settings.offline else (ASSET_FILES,):
+        for asset in sorted(folder.rglob("*")):
+            if asset.is_file():
+                files.append(File.generated(config, f"{ASSETS}/{asset.relative_to(folder).as_posix()}",
+                                            abs_src_path=str(asset)))
+    if hook.current().settings.offline:  # what map.js reads from disk, where it cannot fetch the JSON
+        world = ASSET_FILES / WORLD
+        files.append(File.generated(config, f"{ASSETS}/{WORLD[:-5]}.js",
+                                    content=f"window.tlWorld = {world.read_text(encoding='utf-8')};\n"))
     for uri, page in plan.pages.items():
         if files.get_file_from_path(uri) is not None:
             raise PluginError(f"docs/{uri} has the same path as a generated page; rename or remove it")
@@ -310,7 +332,9 @@ def add_generated(hook: TimelineHook, plan: SitePlan, files, config) -> None:
         file = GeneratedFile.generated(config, uri, content=source, inclusion=inclusion)
         file.keep = hook.keep(uri, content, file.abs_dest_path)
         files.append(file)
-    for path, data in plan.files.items():
+    extra = {f"{FILTER_INDEX[:-5]}.js": f"window.tlIndex = {plan.files[FILTER_INDEX]};\n"} \
+        if hook.current().settings.offline and FILTER_INDEX in plan.files else {}  # timeline.js reads it from disk
+    for path, data in {**plan.files, **extra}.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} has the same path as a generated file; rename or remove it")
         file = GeneratedFile.generated(config, path, content=data)

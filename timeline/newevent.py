@@ -193,7 +193,7 @@ def collect(answers: Answers, args, interactive: bool) -> tuple[dict[tuple[str, 
     problems: list[str] = []
     missing: list[str] = []
     if interactive:
-        print("New event. Press Tab to complete places and tags; Ctrl-C to stop without writing anything.")
+        print("New event. Press Tab to complete places, tags and publishers; Ctrl-C to stop without writing anything.")
     sources: list[dict] = []
     for f in EVENTS.fields:
         if isinstance(f.kind, Records):

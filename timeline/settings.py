@@ -22,6 +22,7 @@ class Settings:
     tiles: str = ""  # map tile URL template; empty: no tile server, outlines of countries only
     attribution: str = ""  # the tile server's required credit (HTML from the site's own config)
     page_size: int = PAGE_SIZE
+    offline: bool = False  # built to be opened from disk (file://): .html links, search without a server
 
     @property
     def tile_hosts(self) -> list[str]:
@@ -54,7 +55,17 @@ def read_settings(options: object) -> Settings:
             raise SettingsError(f"{WHERE} page_size in mkdocs.yml must be a number, not {page_size!r}") from None
     if page_size < 1:
         raise SettingsError(f"{WHERE} page_size in mkdocs.yml must be 1 or more, not {page_size!r}")
-    return Settings(tiles, _text(options, "attribution"), page_size)
+    return Settings(tiles, _text(options, "attribution"), page_size, _flag(options, "offline"))
+
+
+def _flag(options: dict, key: str) -> bool:
+    """true or false; as text too, since `!ENV [TIMELINE_OFFLINE, false]` gives what the variable holds."""
+    value = options.get(key)
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "false", "0", "no", ""):
+        return value.strip().lower() in ("true", "1", "yes")
+    raise SettingsError(f"{WHERE} {key} in mkdocs.yml must be true or false, not {value!r}")
 
 
 # What an address in mkdocs.yml may hold: themes print these values into pages unescaped.

@@ -20,6 +20,7 @@ PLACES_INDEX, TAGS_INDEX, SOURCES_INDEX = "places/index.md", "tags/index.md", "s
 FILTER_INDEX = "timeline-index.json"  # what the filters of a split timeline search
 SCHEMAS = "schemas"  # the JSON Schemas for editors' tools, published with the site
 ASSETS = "assets/timeline"  # the timeline's own CSS, script and bundled libraries
+WORLD = "vendor/world-atlas/countries-110m.json"  # the map's country outlines, under ASSETS
 
 
 def event_uri(event_id: str) -> str:

@@ -4,6 +4,21 @@
 (function () {
   "use strict";
   if (!window.L) return;
+
+  // The country outlines: fetched, or from disk (file://, where fetch is refused) the copy a site
+  // built with --offline has as a script beside the JSON.
+  function world(url) {
+    if (location.protocol !== "file:") {
+      return fetch(url).then(function (response) { return response.json(); });
+    }
+    return new Promise(function (resolve, reject) {
+      var tag = document.createElement("script");
+      tag.src = url.replace(/\.json$/, ".js");
+      tag.onload = function () { if (window.tlWorld) resolve(window.tlWorld); else reject(); };
+      tag.onerror = reject;
+      document.head.appendChild(tag);
+    });
+  }
   Array.prototype.forEach.call(document.querySelectorAll(".tl-map"), function (element) {
     var places = JSON.parse(document.getElementById(element.getAttribute("data-places")).textContent);
     var map = L.map(element, { scrollWheelZoom: false, attributionControl: true });
@@ -11,8 +26,7 @@
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 18, attribution: element.getAttribute("data-attribution") || "" }).addTo(map);
     } else if (window.topojson) {
-      fetch(element.getAttribute("data-world"))
-        .then(function (response) { return response.json(); })
+      world(element.getAttribute("data-world"))
         .then(function (world) {
           L.geoJSON(topojson.feature(world, world.objects.countries), {
             style: { color: "#8a8a8a", weight: 1, fillColor: "#e8e4da", fillOpacity: 1 },

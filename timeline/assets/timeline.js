@@ -108,12 +108,24 @@
     return li;
   }
 
+  // From disk (file://), where fetch is refused, a site built with --offline has the index as a
+  // script beside the JSON.
+  function fromScript(url) {
+    return new Promise(function (resolve, reject) {
+      var tag = document.createElement("script");
+      tag.src = url.replace(/\.json$/, ".js");
+      tag.onload = function () { if (window.tlIndex) resolve(window.tlIndex); else reject(new Error(url)); };
+      tag.onerror = reject;
+      document.head.appendChild(tag);
+    });
+  }
+
   function load() {
     if (!index) {
-      index = fetch(indexUrl).then(function (response) {
+      index = (location.protocol === "file:" ? fromScript(indexUrl) : fetch(indexUrl).then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.json();
-      }).then(function (data) { index = data; return data; });
+      })).then(function (data) { index = data; return data; });
     }
     return Promise.resolve(index);
   }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..markup import attr, esc, heading, json_in_html, plural
 from ..model import Place
-from ..urls import MAP, asset, place_uri
+from ..urls import MAP, WORLD, asset, place_uri
 from .common import HtmlPage, Plan, count_line, split_listing
 
 MAP_DATA_ID = "tl-map-data"
@@ -26,7 +26,7 @@ def map_block(plan: Plan, here: str, places: list[Place], label: str) -> str:
             f'<link rel="stylesheet" href="{href("vendor/leaflet/leaflet.css")}">'
             f'<div class="tl-map" role="region" aria-label="{esc(label)}" data-places="{MAP_DATA_ID}" '
             f'data-tiles="{esc(plan.settings.tiles)}" data-attribution="{esc(plan.settings.attribution)}" '
-            f'data-world="{href("vendor/world-atlas/countries-110m.json")}"></div>'
+            f'data-world="{href(WORLD)}"></div>'
             f'<script type="application/json" id="{MAP_DATA_ID}">{json_in_html(data)}</script>'
             f'<script src="{href("vendor/leaflet/leaflet.js")}"></script>'
             f'<script src="{href("vendor/topojson-client/topojson-client.min.js")}"></script>'
