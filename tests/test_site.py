@@ -420,3 +420,21 @@ def test_event_pages_stay_out_of_the_navigation(example_site, example_data):
     assert "map/" in nav_links and "places/" in nav_links  # the read really found the navigation
     assert [link for link in nav_links if link.startswith("events/")] == []
     assert len(example_data["events"]) > 30
+
+
+def test_a_build_without_site_url_says_what_is_missing_and_one_with_it_links_everything(project, monkeypatch):
+    project.event("2020-02-03-e")
+    status, _, err = project.run("build")
+    assert status == 0 and "site_url is not set in mkdocs.yml (nor SITE_URL when building): sitemap.xml lists no " \
+        "pages" in err
+    assert "<loc>" not in (project.root / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    # the example's mkdocs.yml takes it from SITE_URL, as CI gives it for GitHub Pages
+    config = project.root / "mkdocs.yml"
+    config.write_text("site_url: !ENV SITE_URL\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("SITE_URL", "https://example.org/timeline/")
+    status, _, err = project.run("build")
+    assert status == 0 and "site_url is not set" not in err
+    assert "<loc>https://example.org/timeline/events/2020-02-03-e/</loc>" in \
+        (project.root / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "URL:https://example.org/timeline/events/2020-02-03-e/" in \
+        (project.root / "site" / "events.ics").read_text(encoding="utf-8").replace("\r\n ", "")
