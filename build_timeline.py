@@ -28,6 +28,7 @@ else:
     on_config = _hook.on_config
     on_pre_build = _hook.on_pre_build
     on_files = _hook.on_files
+    on_env = _hook.on_env
     on_pre_page = _hook.on_pre_page
     on_page_markdown = _hook.on_page_markdown
     on_page_content = _hook.on_page_content

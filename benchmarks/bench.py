@@ -237,6 +237,29 @@ def cpu_seconds(pid: int) -> float | None:
         return None
 
 
+def wait_until_gone(url: str, text: str, timeout: float, server: subprocess.Popen, server_log: Path) -> float:
+    """Seconds until the page at `url` answers without `text` (and answers at all)."""
+    start = time.perf_counter()
+    while True:
+        page = fetch(url, start + timeout - time.perf_counter())
+        if page and text not in page:
+            return time.perf_counter() - start
+        if server.poll() is not None:
+            raise SystemExit(f"error: the server stopped (exit {server.returncode}):\n{tail(server_log)}")
+        if time.perf_counter() > start + timeout:
+            raise SystemExit(f"error: {url} still showed {text!r} after {timeout:.0f} s:\n{tail(server_log)}")
+        time.sleep(POLL)
+
+
+def set_date(file: Path, date: str) -> str:
+    """Write `date` in place of the file's date; the date it had."""
+    text = file.read_text(encoding="utf-8")
+    before = re.search(r"(?m)^date: (.*)$", text)
+    assert before, file
+    file.write_text(text[:before.start(1)] + date + text[before.end(1):], encoding="utf-8")
+    return before.group(1)
+
+
 def set_title(file: Path, title: str) -> None:
     text = file.read_text(encoding="utf-8")
     text, count = re.subn(r"(?m)^title: .*$", f"title: {title}", text, count=1)
@@ -245,9 +268,10 @@ def set_title(file: Path, title: str) -> None:
 
 
 def measure_serve(root: Path, events: list[synth.SynthEvent], samples: int,
-                  server_log: Path) -> tuple[list[float], list[float]]:
+                  server_log: Path) -> tuple[list[float], list[float], list[float]]:
     """Start `serve`, then edit one event's title `samples` times: seconds from each save to the page showing
-    it, and the server's CPU seconds over the same interval (empty where /proc is not available)."""
+    it, and the server's CPU seconds over the same interval (empty where /proc is not available); then
+    break an event's date and fix it `samples` times: seconds from saving the fix to the banner gone."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/events/{{}}/"
     targets = [events[(i * 7919 + 1) % len(events)] for i in range(samples)]
@@ -269,7 +293,16 @@ def measure_serve(root: Path, events: list[synth.SynthEvent], samples: int,
                 cpu.append(cpu_after - cpu_before)
             log(f"  serve: edit {number}: {times[-1]:.2f} s" + (f" (server CPU {cpu[-1]:.1f} s)" if cpu else ""))
             time.sleep(0.5)  # let the watcher settle before the next save
-        return times, cpu
+        fixes = []  # a typo, then its fix: seconds from saving the fix to a page without the problem banner
+        for number, event in enumerate(targets, 1):
+            date = set_date(root / event.relpath, "8 Feb 2020")
+            wait_for_text(url.format(event.id), "tl-problems", EDIT_TIMEOUT, server, server_log)
+            time.sleep(0.5)
+            set_date(root / event.relpath, date)
+            fixes.append(wait_until_gone(url.format(event.id), "tl-problems", EDIT_TIMEOUT, server, server_log))
+            log(f"  serve: fix {number}: banner gone after {fixes[-1]:.2f} s")
+            time.sleep(0.5)
+        return times, cpu, fixes
     finally:
         server.terminate()
         try:
@@ -342,8 +375,9 @@ def measure_serve_size(count: int, args, workdir: Path) -> dict:
     project = fresh(workdir / f"serve-{count}")
     events = synth.write_project(project, count, args.seed, REPO)
     check_project(project, count)
-    samples, cpu = measure_serve(project, events, max(3, args.runs), workdir / f"serve-{count}.log")
+    samples, cpu, fixes = measure_serve(project, events, max(3, args.runs), workdir / f"serve-{count}.log")
     return {"events": count, "save_to_reload_s": round(median(samples), 3), "samples": [round(s, 3) for s in samples],
+            "fix_to_clean_s": round(median(fixes), 3), "fix_samples": [round(s, 3) for s in fixes],
             "_cpu_s": median(cpu) if cpu else None}
 
 
@@ -446,6 +480,9 @@ def report(data: dict, sizes: list[dict], serve: dict | None, args) -> str:
         if serve["_cpu_s"] is not None:
             line += f"; server CPU per rebuild {seconds(serve['_cpu_s'])}"
         lines.append(line)
+        lines.append(f"serve ({serve['events']} events): fix saved → page without the problem banner "
+                     f"{seconds(serve['fix_to_clean_s'])} (median of {len(serve['fix_samples'])}: "
+                     f"{', '.join(f'{s:.2f}' for s in serve['fix_samples'])})")
     else:
         lines.append("serve: skipped (--serve-events 0)")
     lines.append(f"median of {args.runs} run(s); seed {args.seed}; {os.cpu_count()} CPUs; "

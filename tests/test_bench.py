@@ -41,8 +41,10 @@ def test_bench_runs_and_reports_every_figure(tmp_path):
     assert size["hugo_s"] is None  # --no-hugo
 
     serve = data["serve"]
-    assert set(serve) == {"events", "save_to_reload_s", "samples"} and serve["events"] == 200
+    assert set(serve) == {"events", "save_to_reload_s", "samples", "fix_to_clean_s", "fix_samples"}
+    assert serve["events"] == 200
     assert serve["save_to_reload_s"] > 0 and len(serve["samples"]) >= 3 and all(s > 0 for s in serve["samples"])
+    assert serve["fix_to_clean_s"] > 0 and len(serve["fix_samples"]) >= 3
 
     ratios = data["ratios"]
     assert set(ratios) == {"validate", "build", "peak", "scaling_build"}

@@ -95,3 +95,36 @@ def test_plan_pages_plans_every_kind_of_page_for_what_the_timeline_holds():
                                     "tags/t/2018.md", "tags/t/2019.md", "tags/t/2020.md", "sources/p.md",
                                     "sources/p/2018.md", "sources/p/2019.md", "sources/p/2020.md",
                                     *(f"events/{e.id}.md" for e in tagged.events)])
+
+
+def test_what_serve_keeps_between_builds_never_shows_an_old_version():
+    """A Renderer kept across builds (serve) must give exactly what a fresh one gives, after an event,
+    a place name or a period changes."""
+    from pathlib import Path
+
+    from timeline.check import check_project
+    from timeline.markup import Renderer
+    from timeline.model import Period
+    from timeline.site import plan_site
+    from timeline.urls import Urls
+
+    def plan(timeline, renderer):
+        result = plan_site(timeline, None, Settings(page_size=8), Urls(), renderer, "https://example.org/", "T")
+        renderer.forget({e.body for e in timeline.events})
+        return {uri: (page.html if isinstance(page, HtmlPage) else page.expanded()) for uri, page in result.pages.items()}, \
+            result.files, result.search
+
+    timeline, problems = check_project(Path(__file__).resolve().parent.parent)
+    assert not [p for p in problems if p.is_error]
+    kept = Renderer()
+    assert plan(timeline, kept) == plan(timeline, Renderer())
+    first, place_id = timeline.events[3], timeline.events[3].places[0]
+    changes = [
+        replace(timeline, events=tuple(replace(e, title="Changed", tags=("new-tag",)) if e is first else e
+                                       for e in timeline.events)),
+        replace(timeline, places={**timeline.places, place_id: replace(timeline.places[place_id], name="Renamed")}),
+        replace(timeline, periods=(Period("early", "Early", parse_date("2017"), parse_date("2019-12")),
+                                   *timeline.periods)),
+    ]
+    for changed in changes:
+        assert plan(changed, kept) == plan(changed, Renderer())

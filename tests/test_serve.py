@@ -3,6 +3,7 @@ HTTP. Problems never stop it: every page says what is wrong, the broken event's 
 its diagnostics, fixing the file clears them, a deleted event's page goes away."""
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -21,10 +22,10 @@ def free_port() -> int:
 
 
 class Preview:
-    def __init__(self, root, port: int):
+    def __init__(self, root, port: int, *options: str):
         self.url = f"http://127.0.0.1:{port}/"
         self.process = subprocess.Popen([sys.executable, str(REPO / "build_timeline.py"), "serve", "--dev-addr",
-                                         f"127.0.0.1:{port}"], cwd=root, stdout=subprocess.PIPE,
+                                         f"127.0.0.1:{port}", *options], cwd=root, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True)
 
     def get(self, path: str = "") -> tuple[int, str]:
@@ -104,3 +105,30 @@ def test_a_build_still_stops_on_the_same_problem(project):
     plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project.root, capture_output=True,
                            text=True, timeout=300)
     assert plain.returncode == 1 and "[bad-date]" in plain.stderr
+
+
+def save_by_renaming(path, text: str) -> None:
+    """As many editors save: a new file, renamed over the old one."""
+    temp = path.with_name(f".{path.name}.swp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+@pytest.mark.parametrize("options", [(), ("--poll",)], ids=["file-events", "polling"])
+def test_saves_are_seen_however_the_editor_writes_the_file(project, options):
+    project.event("e", title="First title")
+    preview = Preview(project.root, free_port(), *options)
+    try:
+        preview.until("events/e/", lambda status, text: "First title" in text)
+        for number in range(2):  # a second save too: the watch must survive the first rename
+            places = project.root / "places.yml"
+            save_by_renaming(places, places.read_text(encoding="utf-8").replace(
+                "name: Saraqeb" if number == 0 else "name: Saraqeb, renamed", "name: Saraqeb, renamed" + "!" * number))
+            preview.until("events/e/", lambda status, text, n=number: "Saraqeb, renamed" + "!" * n in text, timeout=30)
+            save_by_renaming(project.root / "events" / "e.md", event_text(title=f"Saved by renaming {number}"))
+            took = preview.until("events/e/", lambda status, text, n=number: f"Saved by renaming {n}" in text)
+            assert took < 15
+    finally:
+        log = preview.stop()
+    assert "Traceback" not in log
+    assert "polling instead" not in log  # file events were available here, or not asked for

@@ -80,7 +80,9 @@ def report(data: dict | None) -> str:
                      "(linear scaling gives the ratio of the sizes).\n")
     if serve.get("save_to_reload_s"):
         lines.append(f"`serve` with {serve['events']:,} events: from saving an event file to the rebuilt page, "
-                     f"**{serve['save_to_reload_s']:.2f} s** (median).\n")
+                     f"**{serve['save_to_reload_s']:.2f} s** (median)"
+                     + (f"; from saving the fix of a broken event to the page without the problem banner, "
+                        f"**{serve['fix_to_clean_s']:.2f} s**" if serve.get("fix_to_clean_s") else "") + ".\n")
     lines.append(f"Measured {html.escape(str(data.get('generated', '')))} on {machine.get('cpus', '?')} CPUs, "
                  f"Python {html.escape(str(machine.get('python', '?')))}, median of {data.get('runs', '?')} "
                  f"run(s), seed {data.get('seed', '?')}.\n")

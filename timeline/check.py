@@ -313,9 +313,11 @@ def cross_checks(results: list[FileResult], events: list[Event]) -> list[Diagnos
                                       "unknown-related",
                                       f"write {near[0]!r}" if near else "an id is an event's file name without .md"))
     spellings: dict[str, dict[str, str]] = {}  # publisher page → each spelling, with a file using it
+    slugs: dict[str, str] = {}  # (a few publishers, cited thousands of times)
     for event in events:
         for source in event.sources:
-            spellings.setdefault(publisher_slug(source.publisher), {}).setdefault(source.publisher, event.path)
+            slug = slugs.get(source.publisher) or slugs.setdefault(source.publisher, publisher_slug(source.publisher))
+            spellings.setdefault(slug, {}).setdefault(source.publisher, event.path)
     for variants in spellings.values():
         if len(variants) > 1:
             names = sorted(variants)

@@ -241,6 +241,9 @@ def cmd_serve(root: Path, args) -> int:
     quiet = _NotTheEditorsBusiness()
     build_log = logging.getLogger(f"{eng.name}.commands.build")
     build_log.addFilter(quiet)
+    if args.poll:
+        from .mkdocs_hook import POLL
+        os.environ[POLL] = "1"
     try:
         with engine_logging(eng.name, logging.INFO):
             # "dirty": after the first build, rewrite only what changed (see mkdocs_hook.Written)
@@ -281,6 +284,9 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="preview the site at http://127.0.0.1:8000, rebuilding on every change")
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
     s.add_argument("--full", action="store_true", help="rebuild every page on each change (slower)")
+    s.add_argument("--poll", action="store_true",
+                   help="notice saves by looking at the files twice a second, for folders where the system's "
+                        "file events do not arrive (some network drives and shared folders)")
     n = sub.add_parser("new", help="create a new event file (asks for what is missing when run in a terminal)")
     from .newevent import add_options
     add_options(n)

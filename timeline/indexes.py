@@ -36,6 +36,7 @@ class Indexes:
     by_tag: dict[str, list[Event]]
     by_publisher: dict[str, list[Event]]  # publisher slug → events citing it
     publisher_names: dict[str, str]  # publisher slug → the name as first written
+    publisher_slugs: dict[str, str]  # each spelling of a publisher → its slug
     periods_of: dict[str, list[Period]]  # event id → the periods it starts inside
     first_in_period: dict[str, Event]
     bands: dict[str, str]  # period id → its band's CSS class
@@ -43,6 +44,7 @@ class Indexes:
     listing_pages: dict[str, Listing]  # empty when the home page lists everything
     places: tuple[Place, ...]  # the places with a page: with events, or holding places with events; by name
     children: dict[str, list[Place]]  # place id → the places with a page within it, by name
+    values: dict[str, dict[str, object]]  # event id → its filter_values (an event is listed on many pages)
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -55,11 +57,13 @@ class Indexes:
         return self.bands[period.id]
 
 
-def filter_values(event: Event) -> dict[str, object]:
+def filter_values(event: Event, publishers: list[str] | None = None) -> dict[str, object]:
     """What the reader's filters match an event by, and how its entry is drawn: one definition for the
-    list items' data-* attributes and for timeline-index.json's rows."""
+    list items' data-* attributes and for timeline-index.json's rows. `publishers`: the slugs of its
+    sources' publishers, when already known."""
     return {"year": event.year, "tags": list(event.tags), "places": list(event.places),
-            "publishers": sorted({publisher_slug(s.publisher) for s in event.sources}),
+            "publishers": publishers if publishers is not None else sorted({publisher_slug(s.publisher)
+                                                                             for s in event.sources}),
             "precision": event.start.precision + ("-span" if event.end else "")}
 
 
@@ -87,16 +91,21 @@ def build_indexes(timeline: Timeline, page_size: int) -> Indexes:
     by_tag: dict[str, list[Event]] = defaultdict(list)
     by_publisher: dict[str, list[Event]] = defaultdict(list)
     publisher_names: dict[str, str] = {}
+    publisher_slugs: dict[str, str] = {}
+    values: dict[str, dict[str, object]] = {}
     for event in events:
         for place in event.places:
             by_place[place].append(event)
         for tag in event.tags:
             by_tag[tag].append(event)
+        slugs = set()
         for publisher in sorted({s.publisher for s in event.sources}):
-            slug = publisher_slug(publisher)
+            slug = publisher_slugs.get(publisher) or publisher_slugs.setdefault(publisher, publisher_slug(publisher))
+            slugs.add(slug)
             publisher_names.setdefault(slug, publisher)
             if not by_publisher[slug] or by_publisher[slug][-1] is not event:
                 by_publisher[slug].append(event)
+        values[event.id] = filter_values(event, sorted(slugs))
     listing_pages = plan_listing(events, page_size)
     listing = {e.id: HOME for e in events}
     for uri, page in listing_pages.items():
@@ -109,7 +118,8 @@ def build_indexes(timeline: Timeline, page_size: int) -> Indexes:
         if inner.parent:
             children[inner.parent].append(inner)
     return Indexes(timeline, by_id, dict(backlinks), dict(by_place), dict(by_tag), dict(by_publisher),
-                   publisher_names, periods_of, first_in_period, bands, listing, listing_pages, places, dict(children))
+                   publisher_names, publisher_slugs, periods_of, first_in_period, bands, listing, listing_pages,
+                   places, dict(children), values)
 
 
 def paged_places(gazetteer: dict[str, Place], by_place: dict[str, list[Event]]) -> tuple[Place, ...]:

@@ -9,11 +9,16 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import nh3
 from markdown_it import MarkdownIt
 
 from .model import slugify
+
+T = TypeVar("T")
+_NONE = object()  # (a fragment may be "" or None)
 
 # What an event body may contain once rendered: text formatting, links, lists, tables. No images:
 # an image from another host would tell that host who reads the page.
@@ -46,11 +51,24 @@ def attr(text: str) -> str:
 
 class Renderer:
     """Editor Markdown → sanitised HTML, keeping each result: the event pages, the feed and the
-    TimelineJS export all show the same bodies. Made once per build (serve keeps one)."""
+    TimelineJS export all show the same bodies. Made once per build (serve keeps one, so that a
+    rebuild renders only what an edit changed: bodies, and the other pieces kept as fragments)."""
 
     def __init__(self) -> None:
         self._markdown = body_markdown()
         self._done: dict[str, str] = {}
+        self._fragments: dict[tuple, Any] = {}  # made or asked for by this build
+        self._last: dict[tuple, Any] = {}  # by the build before
+
+    def fragment(self, key: tuple, make: Callable[..., T], *args: Any) -> T:
+        """`make(*args)`, a piece of output that is a pure function of `key` (which holds everything
+        it is made from, such as an event and the names of its places): made once and kept until a
+        build no longer asks for it."""
+        value = self._fragments.get(key, _NONE)
+        if value is _NONE:
+            value = self._last.get(key, _NONE)
+            self._fragments[key] = value = make(*args) if value is _NONE else value
+        return value
 
     def body(self, text: str) -> str:
         html_text = self._done.get(text)
@@ -67,8 +85,10 @@ class Renderer:
                          link_rel="noopener noreferrer")
 
     def forget(self, keep: set[str]) -> None:
-        """Drop the bodies no event has any more (serve, after an edit)."""
+        """Drop the bodies no event has any more and the fragments this build did not use (serve,
+        after an edit)."""
         self._done = {text: done for text, done in self._done.items() if text in keep}
+        self._last, self._fragments = self._fragments, {}
 
 
 

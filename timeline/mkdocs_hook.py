@@ -15,6 +15,9 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
+
 from . import benchreport, engine
 from .check import CheckCache, check_project
 from .diagnostics import Diagnostic
@@ -29,6 +32,7 @@ from .security import Policy, add_external_rel, known_scripts
 from .settings import Settings, SettingsError, check_addresses, read_settings
 from .site import NAV_PAGES, HtmlPage, MarkdownPage, SitePlan, plan_site
 from .urls import ASSETS, FILTER_INDEX, HOME, WORLD, Urls
+from .watching import use_file_events
 
 ASSET_FILES = Path(__file__).parent / "assets"  # served under assets/timeline/
 OFFLINE_FILES = Path(__file__).parent / "offline"  # the same, only in a site built to be opened from disk
@@ -41,6 +45,7 @@ ARTICLE = '<article class="md-content__inner md-typeset">'  # where the preview'
 GZIP_FIRST, GZIP_LAST = dt.date(1970, 1, 1), dt.date(2106, 2, 6)
 
 
+POLL = "TIMELINE_POLL"  # set: serve watches files by polling them, as MkDocs does
 NO_SITE_URL = ("site_url is not set in mkdocs.yml (nor SITE_URL when building): sitemap.xml lists no pages, and "
                "events.ics and feed.xml cannot link to the events; set it to the address the site is published at")
 
@@ -81,6 +86,21 @@ class Build:
     banner: str = ""  # the preview's notice of problems, on every page
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates, kept in memory: a bucket holds its template's checksum, and jinja
+    compiles again any template whose source changed."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.kept:
+            bucket.bytecode_from_string(self.kept[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
 class TimelineHook:
     def __init__(self) -> None:
         self.cache = CheckCache()  # serve re-checks only the files that changed
@@ -90,6 +110,9 @@ class TimelineHook:
         self.failure = ""  # why the last build failed, in the hook's or MkDocs' own words
         self.serving = False  # a preview: problems are shown in the pages instead of stopping the build
         self.offline = False  # `build --offline`: as if mkdocs.yml said `offline: true`
+        # MkDocs makes a new template environment for every build; serve's rebuilds reuse the compiled
+        # templates (jinja checks each template's source, so an edited override is compiled again).
+        self.templates = CompiledTemplates()
 
     def on_startup(self, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -116,6 +139,10 @@ class TimelineHook:
             log.info(NO_SITE_URL)
         return config
 
+    def on_env(self, env, config, files):
+        env.bytecode_cache = self.templates
+        return env
+
     def on_pre_build(self, config) -> None:
         """Before MkDocs empties site/: an invalid timeline stops the build with the old site intact."""
         build = self.current()
@@ -126,9 +153,12 @@ class TimelineHook:
     def on_files(self, files, config):
         build = self.current()
         refuse_outside_links(files, config)
-        timeline, problems = self.check(config)
-        if any(p.is_error for p in problems) and not self.serving:  # a file changed since on_pre_build
-            report(config, problems)
+        if self.serving and build.timeline is not None:  # a file saved since then starts another rebuild
+            timeline, problems = build.timeline, build.problems
+        else:
+            timeline, problems = self.check(config)
+            if any(p.is_error for p in problems):  # a file changed since on_pre_build
+                report(config, problems)
         key = site_key(config)
         if (self.last.site_dir, self.last.key) != (config.site_dir, key):
             self.last = Written(config.site_dir, key)
@@ -196,7 +226,10 @@ class TimelineHook:
         self.failure = str(error)  # MkDocs itself only says "Aborted with a BuildError!"
 
     def on_serve(self, server, config, builder):
-        """Rebuild when an event or the gazetteer changes, not only when docs/ does."""
+        """Rebuild when an event or the gazetteer changes, not only when docs/ does; hear of it from
+        the system's file events, unless TIMELINE_POLL is set (`serve --poll`)."""
+        if not os.environ.get(POLL):
+            use_file_events(server)
         root = project_root(config)
         for path in (root / "events", root / "places.yml", root / "periods.yml"):
             if path.exists():

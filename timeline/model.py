@@ -9,7 +9,7 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property  # frozen dataclasses allow it: it writes __dict__ directly
 
 MONTHS = [calendar.month_name[m] for m in range(13)]  # MONTHS[2] == "February"
@@ -151,6 +151,13 @@ class Event:
     related: tuple[str, ...] = ()
     dispute: str | None = None
     body: str = ""  # Markdown, as written
+
+    def __hash__(self) -> int:  # (serve keeps fragments of pages keyed by events: hashed once, not each time)
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash(tuple(getattr(self, f.name) for f in fields(self)))
 
     @cached_property
     def sort_key(self) -> tuple:

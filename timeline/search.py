@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Set
 
+from .markup import Renderer
 from .model import Event, Timeline
 from .pages import HtmlPage
 from .urls import Urls, event_uri, place_uri
@@ -49,8 +50,9 @@ def event_text(event: Event, timeline: Timeline) -> str:
     return html.escape(" ".join(x for x in (places, " ".join(event.tags), words) if x), quote=False)
 
 
-def generated_docs(timeline: Timeline, urls: Urls, pages: dict) -> list[dict]:
-    """Index entries for the generated HTML pages, in page order. Titles are HTML, as the theme's are."""
+def generated_docs(timeline: Timeline, urls: Urls, pages: dict, renderer: Renderer | None = None) -> list[dict]:
+    """Index entries for the generated HTML pages, in page order. Titles are HTML, as the theme's are.
+    `renderer` keeps each event's entry for the next build (serve)."""
     events = {event_uri(e.id): e for e in timeline.events}
     places = {place_uri(p.id): p for p in timeline.places.values()}
     docs = []
@@ -58,7 +60,10 @@ def generated_docs(timeline: Timeline, urls: Urls, pages: dict) -> list[dict]:
         if not isinstance(page, HtmlPage):
             continue
         if uri in events:
-            text = event_text(events[uri], timeline)
+            event = events[uri]
+            names = tuple(timeline.places[p].name for p in event.places)
+            text = renderer.fragment(("search", event, names), event_text, event, timeline) if renderer \
+                else event_text(event, timeline)
         elif uri in places:
             place = places[uri]
             text = html.escape(" ".join(w for w in (*place.aliases, place.kind or "", place.country or "") if w),

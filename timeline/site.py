@@ -32,7 +32,7 @@ def plan_site(timeline: Timeline, intro: str | None, settings: Settings, urls: U
     pages = plan_pages(plan, intro)
     files = {f"{SCHEMAS}/{name}": text for name, text in json_schema_files().items()}
     files.update(plan_exports(plan, site_url=site_url, title=title))
-    return SitePlan(pages, files, generated_docs(timeline, urls, pages),
+    return SitePlan(pages, files, generated_docs(timeline, urls, pages, renderer),
                     frozenset(urls.url(uri) for uri, page in pages.items() if isinstance(page, MarkdownPage)))
 
 

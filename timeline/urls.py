@@ -67,10 +67,6 @@ def source_uri(slug: str) -> str:
     return f"sources/{slug}.md"
 
 
-def publisher_uri(publisher: str) -> str:
-    return source_uri(publisher_slug(publisher))
-
-
 def year_uri(year: int) -> str:
     """A year of a timeline too long for one page."""
     return f"timeline/{year}.md"

@@ -20,11 +20,11 @@ def plan_exports(plan: Plan, *, site_url: str | None = None, title: str = "Timel
     """Every generated data file, keyed by its path in the site."""
     timeline, urls = plan.ix.timeline, plan.urls
     return {
-        "events.json": events_json(timeline, urls),
+        "events.json": events_json(timeline, urls, plan.renderer),
         "events.schema.json": events_schema(),
         "events.csv": events_csv(timeline, urls),
         "events.geojson": events_geojson(timeline, urls),
-        "events.ics": events_ics(timeline, urls, title, site_url),
+        "events.ics": events_ics(timeline, urls, title, site_url, plan.renderer),
         "feed.xml": atom_feed(timeline, urls, plan.renderer, title, site_url),
         "timelinejs.json": timelinejs(timeline, plan.renderer, title),
         "timeline-index.json": filter_index(timeline, urls),

@@ -38,14 +38,19 @@ def _ics_times(event: Event) -> tuple[dt.date, dt.date]:
     return start.first_day, last_day(event) + dt.timedelta(days=1)
 
 
-def events_ics(timeline: Timeline, urls: Urls, title: str = "Timeline", site_url: str | None = None) -> str:
+def events_ics(timeline: Timeline, urls: Urls, title: str = "Timeline", site_url: str | None = None,
+               renderer: Renderer | None = None) -> str:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//timeline//events export//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", title)
     stamp = midnight_utc(timeline.latest_day() or EPOCH)  # deterministic: the build's clock never enters the file
-    items = b"".join(_vevent(e, timeline, stamp, urls, site_url) for e in ordered(timeline))
+    def vevent(event: Event) -> bytes:  # icalendar is slow: serve makes an entry again only when it changed
+        key = ("ics", event, tuple(p.name for p in places_of(event, timeline)), stamp, site_url, urls.directory_urls)
+        args = (event, timeline, stamp, urls, site_url)
+        return renderer.fragment(key, _vevent, *args) if renderer else _vevent(*args)
+    items = b"".join(vevent(e) for e in ordered(timeline))
     head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
     return (head + items + b"END:VCALENDAR" + end).decode("utf-8")
 

@@ -5,6 +5,7 @@ import json
 
 from ..dates import CANONICAL_PATTERN
 from ..fields import LATITUDE, LONGITUDE
+from ..markup import Renderer
 from ..model import PRECISIONS, Event, Period, Timeline, human_range
 from ..urls import Urls, event_uri, publisher_slug
 from .common import dumps, iso, ordered, periods, places_of
@@ -36,9 +37,17 @@ def period_record(period: Period) -> dict:
             "description": period.description}
 
 
-def events_json(timeline: Timeline, urls: Urls) -> str:
-    """events.json: every event in time order, one per line, with its places resolved to coordinates."""
-    events = [json.dumps(event_record(e, timeline, urls), ensure_ascii=False) for e in ordered(timeline)]
+def _line(event: Event, timeline: Timeline, urls: Urls) -> str:
+    return json.dumps(event_record(event, timeline, urls), ensure_ascii=False)
+
+
+def events_json(timeline: Timeline, urls: Urls, renderer: Renderer | None = None) -> str:
+    """events.json: every event in time order, one per line, with its places resolved to coordinates.
+    `renderer` keeps each event's line for the next build (serve)."""
+    def line(event: Event) -> str:
+        key = ("json", event, tuple(timeline.places[p] for p in event.places), urls.directory_urls)
+        return renderer.fragment(key, _line, event, timeline, urls) if renderer else _line(event, timeline, urls)
+    events = [line(e) for e in ordered(timeline)]
     period_list = json.dumps([period_record(p) for p in periods(timeline)], ensure_ascii=False)
     return (f'{{"version": 1, "count": {len(events)}, "events": [\n' + ",\n".join(events)
             + f'\n], "periods": {period_list}}}\n')

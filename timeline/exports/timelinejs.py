@@ -93,7 +93,7 @@ def as_written(event: Event) -> dict:
 
 def timelinejs(timeline: Timeline, renderer: Renderer, title: str = "Timeline") -> str:
     events = ordered(timeline)
-    slides = ",\n".join(_slide(event, renderer) for event in events)
+    slides = ",\n".join(renderer.fragment(("timelinejs", event), _slide, event, renderer) for event in events)
     # TimelineJS needs an end for every era: an open period runs to the latest event.
     latest = max((e.end or e.start for e in events), key=lambda d: (d.last_day, d.sort_key), default=None)
     eras = [{"start_date": tjs_date(p.start), "end_date": tjs_date(p.end or latest or p.start),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..indexes import Indexes, by_year, filter_values
+from ..indexes import Indexes, by_year
 from ..markup import Renderer, attr, esc
 from ..model import MONTHS, Event, Period, human_range
 from ..settings import Settings
@@ -99,9 +99,18 @@ def count_line(count: int) -> str:
 def item(plan: Plan, here: str, event: Event) -> str:
     """One entry of a timeline list; the data-* attributes feed the reader's filters.
     Only the page that lists the event on the timeline gives it an id (the target of the event's
-    "On the timeline" link): elsewhere it can be listed twice, as related and as a backlink."""
+    "On the timeline" link): elsewhere it can be listed twice, as related and as a backlink.
+    An event is listed on many pages: serve keeps each entry, keyed by everything it shows."""
     ix = plan.ix
-    values = filter_values(event)
+    periods = tuple((p.id, ix.band(p)) for p in ix.periods_of[event.id])
+    key = ("item", here, event, tuple(ix.place_name(p) for p in event.places), periods,
+           ix.listing.get(event.id) == here, plan.urls.directory_urls)
+    return plan.renderer.fragment(key, _item, plan, here, event)
+
+
+def _item(plan: Plan, here: str, event: Event) -> str:
+    ix = plan.ix
+    values = ix.values[event.id]
     places = ", ".join(plan.link(here, place_uri(p), ix.place_name(p)) for p in event.places)
     tags = " ".join(plan.link(here, tag_uri(t), t, "tl-tag") for t in event.tags)
     flag = ' <span class="tl-flag">sources differ</span>' if event.dispute else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..markup import attr, esc, heading
 from ..model import Event, human_range
-from ..urls import event_anchor, event_uri, place_uri, publisher_uri, tag_uri
+from ..urls import event_anchor, event_uri, place_uri, source_uri, tag_uri
 from .common import HtmlPage, Plan, event_list, period_link, time_element
 
 
@@ -50,8 +50,8 @@ def _source(plan: Plan, here: str, source) -> str:
                  if source.published else "")
     claim = (f'<p class="tl-claim"><span class="tl-claim-label">{esc(source.publisher)} reports:</span> '
              f"{esc(source.claim)}</p>" if source.claim else "")
-    return (f"<li><cite>{title}</cite> — {plan.link(here, publisher_uri(source.publisher), source.publisher)}"
-            f"{published}{claim}</li>")
+    publisher = plan.link(here, source_uri(plan.ix.publisher_slugs[source.publisher]), source.publisher)
+    return f"<li><cite>{title}</cite> — {publisher}{published}{claim}</li>"
 
 
 def _step(plan: Plan, here: str, event: Event, css: str, rel: str, label: str) -> str:

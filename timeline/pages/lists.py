@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..markup import esc, heading
 from ..model import Source
-from ..urls import publisher_slug, source_uri, tag_uri
+from ..urls import source_uri, tag_uri
 from .common import HtmlPage, Plan, count_line, split_listing
 
 
@@ -22,7 +22,7 @@ def source_page(plan: Plan, slug: str) -> tuple[HtmlPage, dict[str, HtmlPage]]:
     articles: dict[tuple[str, str], Source] = {}
     for event in events:
         for source in event.sources:
-            if publisher_slug(source.publisher) == slug:
+            if plan.ix.publisher_slugs[source.publisher] == slug:
                 articles.setdefault((source.title, source.url or ""), source)
     rows = []
     for (title, url), source in sorted(articles.items(), key=lambda kv: (kv[1].published.sort_key if kv[1].published
