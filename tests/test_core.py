@@ -116,7 +116,7 @@ def test_what_serve_keeps_between_builds_never_shows_an_old_version():
 
     timeline, problems = check_project(Path(__file__).resolve().parent.parent)
     assert not [p for p in problems if p.is_error]
-    kept = Renderer()
+    kept = Renderer(keep=True)
     assert plan(timeline, kept) == plan(timeline, Renderer())
     first, place_id = timeline.events[3], timeline.events[3].places[0]
     changes = [

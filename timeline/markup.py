@@ -54,9 +54,10 @@ class Renderer:
     TimelineJS export all show the same bodies. Made once per build (serve keeps one, so that a
     rebuild renders only what an edit changed: bodies, and the other pieces kept as fragments)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = False) -> None:
         self._markdown = body_markdown()
         self._done: dict[str, str] = {}
+        self.keep = keep  # keep fragments for the next build (serve); a single build would only fill memory
         self._fragments: dict[tuple, Any] = {}  # made or asked for by this build
         self._last: dict[tuple, Any] = {}  # by the build before
 
@@ -64,6 +65,8 @@ class Renderer:
         """`make(*args)`, a piece of output that is a pure function of `key` (which holds everything
         it is made from, such as an event and the names of its places): made once and kept until a
         build no longer asks for it."""
+        if not self.keep:
+            return make(*args)
         value = self._fragments.get(key, _NONE)
         if value is _NONE:
             value = self._last.get(key, _NONE)

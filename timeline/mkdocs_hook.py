@@ -116,6 +116,7 @@ class TimelineHook:
 
     def on_startup(self, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.renderer.keep = self.serving
 
     # ---------------------------------------------------------------- events
 
