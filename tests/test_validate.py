@@ -236,6 +236,12 @@ def test_errors_teach_with_the_offending_line_and_a_fix(project):
 
 
 EDITOR_MISTAKES = [  # (front matter, the line validate prints, the fix it shows)
+    (BASE.replace("2020-02-03", "8 Feb 2020"),
+     "3: error: date: '8 Feb 2020' is not a date; use YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[±HH:MM] [bad-date]",
+     "write '2020-02-08'"),
+    (BASE.replace("2020-02-03", "'February 3, 2020'"),
+     "3: error: date: 'February 3, 2020' is not a date; use YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[±HH:MM] "
+     "[bad-date]", "write '2020-02-03'"),
     (BASE.replace("  - title: A", "\t- title: A"),
      "6: error: YAML syntax: this line is indented with a tab, and YAML accepts only spaces [yaml-syntax]",
      "replace the tab at the start of the line with spaces (two for each level)"),

@@ -69,6 +69,26 @@ def parse_date(text: str) -> PartialDate | str:
     return PartialDate(year, month, day, hour, minute, second, offset)
 
 
+# "8 Feb 2020", "February 8, 2020", "Feb. 2020": dates as articles write them, in English.
+_MONTH_NAMES = {name.lower()[:3]: number for number, name in enumerate(MONTHS) if name}
+_WRITTEN = [re.compile(r"(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>[0-9]{4})"),
+            re.compile(r"(?P<month>[A-Za-z]+)\.?\s+(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>[0-9]{4})"),
+            re.compile(r"(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>[0-9]{4})")]
+
+
+def as_written(text: str) -> str | None:
+    """The form to write a date typed as an article writes it ("8 Feb 2020" → "2020-02-08"), if it
+    is one and exists; None otherwise."""
+    for pattern in _WRITTEN:
+        match = pattern.fullmatch(text.strip())
+        month = _MONTH_NAMES.get(match["month"].lower()[:3]) if match else None
+        if match and month and (len(match["month"]) == 3 or MONTHS[month].lower().startswith(match["month"].lower())):
+            day = match.groupdict().get("day")
+            better = f"{match['year']}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+            return better if isinstance(parse_date(better), PartialDate) else None
+    return None
+
+
 def padded(text: str) -> str | None:
     """`2020-2-3` → `2020-02-03`: the text with each one-digit month, day and hour given its zero,
     and nothing else changed; None when there is no such part (or the text is not a date)."""

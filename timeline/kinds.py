@@ -153,7 +153,8 @@ class Date(Kind):
                     r.warning(line, f"{what} {node.value.strip()!r} is read as {result.human()}; write it {better!r}",
                               "date-form", "python build_timeline.py fmt writes it so")
                 return result
-            r.error(line, f"{what}: {result}", "bad-date")
+            better = dates.as_written(node.value)
+            r.error(line, f"{what}: {result}", "bad-date", f"write {better!r}" if better else "")
             return None
         if is_null(node):
             r.error(line, f"{what} is empty", "empty-value")
