@@ -22,11 +22,11 @@ def free_port() -> int:
 
 
 class Preview:
-    def __init__(self, root, port: int, *options: str):
+    def __init__(self, root, port: int, *options: str, command: tuple[str, ...] = ()):
         self.url = f"http://127.0.0.1:{port}/"
-        self.process = subprocess.Popen([sys.executable, str(REPO / "build_timeline.py"), "serve", "--dev-addr",
-                                         f"127.0.0.1:{port}", *options], cwd=root, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True)
+        command = command or (sys.executable, str(REPO / "build_timeline.py"), "serve")
+        self.process = subprocess.Popen([*command, "--dev-addr", f"127.0.0.1:{port}", *options], cwd=root,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def get(self, path: str = "") -> tuple[int, str]:
         try:
@@ -132,3 +132,16 @@ def test_saves_are_seen_however_the_editor_writes_the_file(project, options):
         log = preview.stop()
     assert "Traceback" not in log
     assert "polling instead" not in log  # file events were available here, or not asked for
+
+
+def test_plain_mkdocs_serve_keeps_going_too(project):
+    project.event("good", title="A good event")
+    project.write("events/bad.md", event_text(date="8 Feb 2020"))
+    preview = Preview(project.root, free_port(), command=(sys.executable, "-m", "mkdocs", "serve"))
+    try:
+        preview.until("", lambda status, text: status == 200 and "[bad-date]" in text and "A good event" in text)
+        project.event("bad", title="Mended", date="2020-02-08")
+        preview.until("events/bad/", lambda status, text: "Mended" in text and "tl-problems" not in text)
+    finally:
+        log = preview.stop()
+    assert "Traceback" not in log and "Aborted" not in log
