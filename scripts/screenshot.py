@@ -24,8 +24,8 @@ def main() -> int:
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                page = browser.new_page(viewport={"width": 1280, "height": 1000})
-                page.goto(server.url + "?tag=turkey", wait_until="networkidle")
+                page = browser.new_page(viewport={"width": 1366, "height": 1000})
+                page.goto(server.url + "?from=2019-11&to=2020-03", wait_until="networkidle")
                 out.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(out))
                 browser.close()

@@ -61,6 +61,7 @@ def test_tag_filter_shows_exactly_the_tagged_events_and_lives_in_the_url(server,
     assert 0 < len(expected) < len(all_ids)
     page.goto(server.url)
     assert visible_ids(page) == all_ids
+    page.click(".tl-filter-button")
     page.click('details[data-filter="tag"] > summary')
     page.check(f'input[name="tag"][value="{tag}"]')
     assert visible_ids(page) == expected
@@ -87,20 +88,28 @@ def test_filters_combine_across_kinds(server, page, example_data):
 def test_map_has_one_marker_per_place_with_events(server, page, example_data):
     places = {p["id"] for e in example_data["events"] for p in e["places"] if p["lat"] is not None}
     page.goto(server.url + "map/", wait_until="networkidle")
-    page.wait_for_selector("path.tl-marker")
-    assert page.locator("path.tl-marker").count() == len(places)
-    page.goto(server.url + "places/saraqeb/", wait_until="networkidle")
-    assert page.locator("path.tl-marker").count() == 1
+    page.wait_for_selector(".tl-marker")
+    assert page.locator(".tl-marker").count() == len(places)
+    page.goto(server.url + "places/saraqeb/", wait_until="networkidle")  # among its neighbours, marked
+    assert page.locator(".tl-marker").count() == len(places)
+    assert page.get_attribute(".tl-marker-here", "aria-label").startswith("Saraqeb, ")
 
 
 def test_filters_work_from_the_keyboard(server, page, example_data):
     page.goto(server.url)
-    for _ in range(200):  # Tab until the first filter's summary has focus
+    for _ in range(200):  # Tab until the one "Filter" control has focus
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.matches('.tl-filters summary')"):
+        if page.evaluate("document.activeElement.matches('summary.tl-filter-button')"):
             break
     else:
         pytest.fail("the filters cannot be reached with Tab")
+    page.keyboard.press("Enter")  # open the panel
+    for _ in range(10):  # past the two date fields, to "Tags"
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('details[data-filter=tag] > summary')"):
+            break
+    else:
+        pytest.fail("the tag filter cannot be reached with Tab")
     page.keyboard.press("Enter")  # open "Tags"
     assert page.evaluate("document.activeElement.parentElement.open")
     page.keyboard.press("Tab")  # first tag

@@ -92,8 +92,8 @@ def test_search_answers_from_disk(offline_site, page, example_data):
 
 def test_the_map_draws_its_outlines_from_disk(offline_site, page):
     page.goto((offline_site / "map.html").as_uri())
-    page.wait_for_selector(".tl-map path.leaflet-interactive")  # the markers
-    page.wait_for_function("document.querySelectorAll('.tl-map path:not(.leaflet-interactive)').length > 100")
+    page.wait_for_selector(".tl-map .tl-marker")  # the markers
+    page.wait_for_function("document.querySelectorAll('.tl-map path.tl-country').length > 100")
     assert page.errors == [] and page.foreign == []
 
 

@@ -91,7 +91,8 @@ def test_ci_uploads_the_pull_requests_site_built_for_opening_from_disk(ci):
     assert preview[0]["if"] == "github.event_name == 'pull_request'"
     words = shlex.split(preview[0]["run"])
     site_dir = words[words.index("--site-dir") + 1]
-    uploads = [step for step in steps(ci) if step.get("uses", "").startswith("actions/upload-artifact@")]
+    uploads = [step for step in steps(ci) if step.get("uses", "").startswith("actions/upload-artifact@")
+               and step["with"]["name"] != "screenshots"]
     assert len(uploads) == 1
     upload = uploads[0]["with"]
     assert upload["path"].rstrip("/") == site_dir == "site"
@@ -217,3 +218,11 @@ def test_contributing_gives_the_readme_test_command_and_the_editing_guide():
     text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert readme_commands()[1] in text
     assert "docs/editing.md" in text and (REPO / "docs" / "editing.md").exists()
+
+
+def test_ci_keeps_the_browser_tests_screenshots_even_when_tests_fail(ci):
+    shots = [step for step in steps(ci, "check") if step.get("with", {}).get("name") == "screenshots"]
+    assert len(shots) == 1 and shots[0]["if"] == "always()"
+    assert shots[0]["with"]["path"].rstrip("/") == "screenshots"
+    names = [step.get("name") for step in steps(ci, "check")]
+    assert names.index(shots[0]["name"]) > names.index("Tests")  # after the tests wrote them

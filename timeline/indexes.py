@@ -64,7 +64,8 @@ def filter_values(event: Event, publishers: list[str] | None = None) -> dict[str
     return {"year": event.year, "tags": list(event.tags), "places": list(event.places),
             "publishers": publishers if publishers is not None else sorted({publisher_slug(s.publisher)
                                                                              for s in event.sources}),
-            "precision": event.start.precision + ("-span" if event.end else "")}
+            "precision": event.start.precision + ("-span" if event.end else ""),
+            "first": event.start.first_day.isoformat(), "last": (event.end or event.start).last_day.isoformat()}
 
 
 def by_year(events) -> dict[int, list[Event]]:

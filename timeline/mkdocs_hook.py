@@ -31,6 +31,7 @@ from .search import merge_index
 from .security import Policy, add_external_rel, known_scripts
 from .settings import Settings, SettingsError, check_addresses, read_settings
 from .site import NAV_PAGES, HtmlPage, MarkdownPage, SitePlan, plan_site
+from .sitedir import prune_theme_files, search_languages
 from .urls import ASSETS, FILTER_INDEX, HOME, WORLD, Urls
 from .watching import use_file_events
 
@@ -132,6 +133,7 @@ class TimelineHook:
         self.build, self.failure = Build(settings, policy), ""
         config.extra_css.append(f"{ASSETS}/timeline.css")
         config.extra_javascript.append(f"{ASSETS}/timeline.js")
+        config.extra["polyfills"] = [*config.extra.get("polyfills", []), f"{ASSETS}/lazy-search.js"]
         if settings.offline:  # from disk, a link to a folder opens a listing, and workers cannot start
             config.use_directory_urls = False
             config.extra["polyfills"] = [*config.extra.get("polyfills", []), f"{ASSETS}/file-worker.js"]
@@ -217,6 +219,7 @@ class TimelineHook:
             path.write_text(text, encoding="utf-8")
             if build.settings.offline:  # from disk the theme loads the index as a script, not with fetch
                 path.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
+        prune_theme_files(Path(config.site_dir), search_languages(config))
         for gone in self.last.dests.keys() - build.dests.keys():  # a deleted or renamed event, in a preview
             if self.last.site_dir == config.site_dir and os.path.isfile(self.last.dests[gone]):
                 os.remove(self.last.dests[gone])

@@ -112,6 +112,14 @@ def human_range(start: PartialDate, end: PartialDate | None) -> str:
     return f"{start.human()} – {end.human()}"
 
 
+def date_label(start: PartialDate, end: PartialDate | None) -> str:
+    """An event's date as the timeline lists it: an event known only to its month or year says so
+    ("Sometime in February 2020"), since it is listed first in that month or year."""
+    if end is None and start.precision in ("month", "year"):
+        return f"Sometime in {start.human()}"
+    return human_range(start, end)
+
+
 @dataclass(frozen=True)
 class Place:
     id: str

@@ -148,3 +148,33 @@ def tidy(site: Path, keep: int = 2) -> None:
 
 def discard(build: Path) -> None:
     shutil.rmtree(build, ignore_errors=True)
+
+
+def search_languages(config) -> set[str]:
+    """The languages the theme's search is set to (the site's language unless told otherwise)."""
+    plugin = config.plugins.get("search") if hasattr(config, "plugins") else None
+    langs = (plugin.config.get("lang") if plugin is not None else None) or [config.theme.get("language") or "en"]
+    return {str(lang) for lang in ([langs] if isinstance(langs, str) else langs)}
+
+
+def prune_theme_files(site: Path, languages: set[str]) -> list[str]:
+    """Remove what the theme ships and the site never loads: source maps (they only serve the theme's
+    developers) and the search's support for languages the site's search is not set to. Returns
+    what went, relative to the site."""
+    gone = []
+    lunr = site / "assets" / "javascripts" / "lunr"
+    keep = {f"lunr.{lang}.min.js" for lang in languages}
+    if languages - {"en"}:
+        keep |= {"lunr.stemmer.support.min.js", "lunr.multi.min.js"}
+    if "ja" in languages:
+        keep.add("tinyseg.js")
+    if "th" in languages:
+        keep.add("wordcut.js")
+    candidates = [*sorted((site / "assets").rglob("*.map"))]
+    if lunr.is_dir():
+        candidates += [p for p in sorted(lunr.rglob("*.js")) if p.name not in keep]
+    for path in candidates:
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            gone.append(path.relative_to(site).as_posix())
+    return gone

@@ -1,7 +1,10 @@
-/* The reader's filters on the timeline page: by tag, place, source and year.
- * Within one filter any ticked value matches; across filters all must match.
- * The state lives in the URL (?tag=a,b&place=c) so a filtered view can be shared,
- * and reloading restores it. Without this script the page is the complete list.
+/* The reader's filters on the timeline page: by tag, place, source, year and a date range.
+ * Within one filter any ticked value matches; across filters all must match; the range keeps
+ * the events that overlap it. The state lives in the URL (?tag=a,b&place=c&from=2020-02&to=2020-03)
+ * so a filtered view can be shared, and reloading restores it. Without this script the page is the
+ * complete list. The range is chosen in two date fields, by dragging across the overview, or with
+ * its two handles (arrow keys); the overview dims what is filtered out, and the map follows
+ * ("tl:shown", read by map.js). Active filters show as chips that remove them.
  * A timeline too long for one page lists years instead; then the filters search
  * timeline-index.json (fetched on first use) and list the matching events here. */
 (function () {
@@ -9,6 +12,18 @@
   // The theme's search dialog has no accessible name (axe: aria-dialog-name); give it one.
   var search = document.querySelector('.md-search[role="dialog"]:not([aria-label])');
   if (search) search.setAttribute("aria-label", "Search");
+
+  // A wide table scrolls inside the theme's wrapper: let the keyboard reach it (axe: scrollable-region-focusable).
+  // The theme wraps tables once the page has loaded, after this script runs.
+  function focusableTables() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])"), function (wrap) {
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", "Table (scrolls sideways)");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { window.setTimeout(focusableTables, 0); });
+  window.addEventListener("load", focusableTables);
 
   var form = document.getElementById("tl-filters");
   if (!form) return;
@@ -24,6 +39,31 @@
   var results = document.querySelector("ol.tl-results");
   var index = null;
   var groupHeading = /^(\d{4}|[a-z]+-\d{4})$/;  // the year and month headings the timeline generates
+  var DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December"];
+  var fromBox = form.querySelector('input[name="from"]'), toBox = form.querySelector('input[name="to"]');
+  var chips = form.querySelector(".tl-chips"), reset = form.querySelector(".tl-reset");
+  var panel = form.querySelector(".tl-filter-panel");
+  var svg = document.querySelector(".tl-ov-svg");
+  var marks = svg ? Array.prototype.slice.call(svg.querySelectorAll(".tl-ov-mark, .tl-ov-week")) : [];
+
+  // Dates as text: "2020", "2020-02" and "2020-02-05" stand for the first or last day they cover.
+  function low(text) { return text.length === 4 ? text + "-01-01" : text.length === 7 ? text + "-01" : text; }
+  function high(text) { return text.length === 4 ? text + "-12-31" : text.length === 7 ? text + "-31" : text; }
+  function human(text) {
+    var parts = text.split("-");
+    if (parts.length === 1) return parts[0];
+    var month = MONTHS[Number(parts[1]) - 1] || parts[1];
+    return parts.length === 2 ? month + " " + parts[0] : Number(parts[2]) + " " + month + " " + parts[0];
+  }
+  function range() {
+    var from = fromBox ? fromBox.value.trim() : "", to = toBox ? toBox.value.trim() : "";
+    return { from: DATE.test(from) ? from : "", to: DATE.test(to) ? to : "" };
+  }
+  function overlaps(first, last, r) {  // first, last: the days an event covers, as YYYY-MM-DD
+    return (!r.from || last >= low(r.from)) && (!r.to || first <= high(r.to));
+  }
 
   function chosen() {
     var state = {};
@@ -35,10 +75,12 @@
   }
 
   function anyChosen(state) {
-    return Object.keys(state).some(function (name) { return state[name].length; });
+    var r = range();
+    return !!(r.from || r.to) || Object.keys(state).some(function (name) { return state[name].length; });
   }
 
-  function matches(values, state) {  // values(name) → the event's values for that filter
+  function matches(values, state, first, last) {  // values(name) → the event's values for that filter
+    if (!overlaps(first, last, range())) return false;
     return Object.keys(FIELDS).every(function (name) {
       if (!state[name].length) return true;
       var have = values(name);
@@ -62,6 +104,21 @@
         node = node.nextElementSibling;
       }
       heading.hidden = !visible;
+      // The table of contents lists the months too: hide those the filters emptied.
+      Array.prototype.forEach.call(document.querySelectorAll('.md-nav--secondary a[href="#' + heading.id + '"]'),
+        function (a) { a.parentNode.hidden = !visible; });
+    });
+  }
+
+  // A period's mark goes before its first shown event, so its label survives that event's filtering out.
+  function placePeriodMarks() {
+    Array.prototype.forEach.call(form.parentNode.querySelectorAll("li.tl-period-mark"), function (mark) {
+      var id = mark.id.replace(/^period-/, "");
+      var first = items.filter(function (item) {
+        return !item.hidden && (item.getAttribute("data-periods") || "").split(" ").indexOf(id) !== -1;
+      })[0];
+      mark.hidden = !first;
+      if (first && mark.nextElementSibling !== first) first.parentNode.insertBefore(mark, first);
     });
   }
 
@@ -135,6 +192,7 @@
       results.hidden = true;
       results.textContent = "";
       overview.hidden = false;
+      shown(null);
       status.textContent = "Showing all " + total + " events, by year";
       return;
     }
@@ -144,8 +202,9 @@
         return matches(function (name) {
           var have = value(event, FIELDS[name]);
           return name === "year" ? [String(have)] : have;
-        }, state);
+        }, state, value(event, "first"), value(event, "last"));
       });
+      shown(found.map(function (event) { return [value(event, "id"), value(event, "places")]; }));
       results.textContent = "";
       found.slice(0, SHOW_AT_MOST).forEach(function (event) { results.appendChild(row(event)); });
       overview.hidden = true;
@@ -158,23 +217,81 @@
   }
 
   function showPageItems(state) {
-    var shown = 0;
+    var count = 0, seen = [];
     items.forEach(function (item) {
       var ok = matches(function (name) {
         return (item.getAttribute("data-" + FIELDS[name]) || "").split(" ");
-      }, state);
+      }, state, item.getAttribute("data-first"), item.getAttribute("data-last"));
       item.hidden = !ok;
-      if (ok) shown += 1;
+      if (ok) {
+        count += 1;
+        seen.push([item.getAttribute("data-event"), (item.getAttribute("data-places") || "").split(" ")]);
+      }
     });
+    placePeriodMarks();
     tidy();
-    status.textContent = anyChosen(state) ? "Showing " + shown + " of " + total + " events"
-      : "Showing all " + total + " events";
+    var any = anyChosen(state);
+    shown(any ? seen : null);
+    status.textContent = any ? "Showing " + count + " of " + total + " events" : "Showing all " + total + " events";
+  }
+
+  // What is shown, for the overview (dim the rest) and the map (count per place): [[id, places]…], or null for all.
+  function shown(events) {
+    var ids = null, places = null;
+    if (events) {
+      ids = {}; places = {};
+      events.forEach(function (pair) {
+        ids[pair[0]] = true;
+        pair[1].forEach(function (place) { if (place) places[place] = (places[place] || 0) + 1; });
+      });
+    }
+    var r = range();
+    marks.forEach(function (mark) {
+      var id = mark.getAttribute("data-event");
+      var out = !overlaps(mark.getAttribute("data-start"), mark.getAttribute("data-end"), r)
+        || (ids !== null && id !== null && !ids[id]);
+      mark.classList.toggle("tl-ov-out", out);
+    });
+    drawRange();
+    document.dispatchEvent(new CustomEvent("tl:shown", { detail: { places: places } }));
+  }
+
+  function chip(text, remove) {
+    var button = element("button", "tl-chip");
+    button.type = "button";
+    button.setAttribute("aria-label", "Remove the filter " + text);
+    button.appendChild(element("span", "", text));
+    button.appendChild(element("span", "tl-chip-x", "×"));
+    button.addEventListener("click", function () { remove(); apply(); });
+    chips.appendChild(button);
+  }
+
+  function drawChips(state) {
+    chips.textContent = "";
+    var r = range();
+    if (r.from || r.to) {
+      chip("Dates: " + (r.from ? human(r.from) : "the start") + " – " + (r.to ? human(r.to) : "the end"), function () {
+        fromBox.value = ""; toBox.value = "";
+      });
+    }
+    Object.keys(FIELDS).forEach(function (name) {
+      var legend = form.querySelector('details[data-filter="' + name + '"] > summary').firstChild.textContent.trim();
+      state[name].forEach(function (wanted) {
+        Array.prototype.forEach.call(form.querySelectorAll('input[name="' + name + '"]'), function (box) {
+          if (box.value !== wanted) return;
+          var text = box.parentNode.querySelector("span[dir]");
+          chip(legend.replace(/s$/, "") + ": " + (text ? text.textContent : wanted), function () { box.checked = false; });
+        });
+      });
+    });
+    reset.hidden = !anyChosen(state);
   }
 
   function apply() {
     var state = chosen();
     if (indexUrl && results && overview) showIndexResults(state);
     else showPageItems(state);
+    drawChips(state);
     Object.keys(FIELDS).forEach(function (name) {
       var label = form.querySelector('.tl-chosen[data-for="' + name + '"]');
       if (label) label.textContent = state[name].length ? "(" + state[name].length + " chosen)" : "";
@@ -184,6 +301,8 @@
       if (state[name].length) params.set(name, state[name].join(","));
       else params.delete(name);
     });
+    var r = range();
+    ["from", "to"].forEach(function (name) { if (r[name]) params.set(name, r[name]); else params.delete(name); });
     var query = params.toString();
     history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
   }
@@ -197,12 +316,156 @@
       });
       if (wanted.length) form.querySelector('details[data-filter="' + name + '"]').open = true;
     });
+    if (fromBox) fromBox.value = DATE.test(params.get("from") || "") ? params.get("from") : "";
+    if (toBox) toBox.value = DATE.test(params.get("to") || "") ? params.get("to") : "";
   }
 
+  // ------------------------------------------------------------ the overview: drag and handles
+  var axis = null, selection = null, handles = [];
+  function setupOverview() {
+    if (!svg || !fromBox) return;
+    var NS = "http://www.w3.org/2000/svg";
+    var first = new Date(svg.getAttribute("data-first") + "T00:00:00Z").getTime();
+    var last = new Date(svg.getAttribute("data-last") + "T00:00:00Z").getTime() + 864e5;
+    var left = Number(svg.getAttribute("data-left")), right = Number(svg.getAttribute("data-right"));
+    var top = Number(svg.getAttribute("data-top")), bottom = Number(svg.getAttribute("data-bottom"));
+    var byMonth = last - first > 200 * 864e5;  // a long timeline is chosen by the month, a short one by the day
+    var steps = [];  // the values a handle can take: each month (or day) of the axis, as text
+    for (var t = first; t < last; t += 864e5) {
+      var text = new Date(t).toISOString().slice(0, byMonth ? 7 : 10);
+      if (steps[steps.length - 1] !== text) steps.push(text);
+    }
+    function x(text, end) {  // the x of a step's start (or end)
+      var day = new Date(low(text) + "T00:00:00Z");
+      if (end) {
+        if (text.length === 10) day = new Date(day.getTime() + 864e5);
+        else if (text.length === 7) day.setUTCMonth(day.getUTCMonth() + 1);
+        else day.setUTCFullYear(day.getUTCFullYear() + 1);
+      }
+      var share = Math.min(1, Math.max(0, (day.getTime() - first) / (last - first)));
+      return left + share * (right - left);
+    }
+    function stepAt(svgX) {
+      var share = Math.min(0.99999, Math.max(0, (svgX - left) / (right - left)));
+      return new Date(first + share * (last - first)).toISOString().slice(0, byMonth ? 7 : 10);
+    }
+    function svgX(clientX) {
+      var point = svg.createSVGPoint();
+      point.x = clientX; point.y = 0;
+      return point.matrixTransform(svg.getScreenCTM().inverse()).x;
+    }
+    axis = { steps: steps, x: x };
+    selection = document.createElementNS(NS, "rect");
+    selection.setAttribute("class", "tl-ov-selection");
+    selection.setAttribute("y", top); selection.setAttribute("height", bottom - top);
+    selection.style.pointerEvents = "none";
+    svg.insertBefore(selection, svg.querySelector(".tl-ov-marks"));
+    ["from", "to"].forEach(function (name, i) {
+      var handle = document.createElementNS(NS, "rect");
+      handle.setAttribute("class", "tl-ov-handle");
+      handle.setAttribute("width", 4); handle.setAttribute("y", top - 2); handle.setAttribute("height", bottom - top + 4);
+      handle.setAttribute("rx", 2);
+      handle.setAttribute("tabindex", "0");
+      handle.setAttribute("role", "slider");
+      handle.setAttribute("aria-label", i ? "End of the date range" : "Start of the date range");
+      handle.setAttribute("aria-valuemin", "0");
+      handle.setAttribute("aria-valuemax", String(steps.length - 1));
+      handle.addEventListener("keydown", function (event) {
+        var r = range(), box = i ? toBox : fromBox;
+        var at = steps.indexOf((i ? r.to : r.from).slice(0, byMonth ? 7 : 10));
+        if (at === -1) at = i ? steps.length - 1 : 0;
+        var moves = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1, PageDown: -12, PageUp: 12 };
+        if (event.key in moves) at += moves[event.key];
+        else if (event.key === "Home") at = 0;
+        else if (event.key === "End") at = steps.length - 1;
+        else if (event.key !== "Enter") return;
+        event.preventDefault();
+        at = Math.max(0, Math.min(steps.length - 1, at));
+        var other = steps.indexOf(((i ? r.from : r.to) || "").slice(0, byMonth ? 7 : 10));
+        if (other !== -1) at = i ? Math.max(at, other) : Math.min(at, other);
+        box.value = steps[at];
+        apply();
+      });
+      svg.appendChild(handle);
+      handles.push(handle);
+    });
+    // Dragging across the chart chooses the range it covers; a click on a mark still opens it.
+    var start = null, dragged = false;
+    svg.classList.add("tl-ov-live");
+    svg.addEventListener("pointerdown", function (event) {
+      if (event.button !== 0 || event.target.classList.contains("tl-ov-handle")) return;
+      start = svgX(event.clientX); dragged = false;
+    });
+    svg.addEventListener("pointermove", function (event) {
+      if (start === null) return;
+      var now = svgX(event.clientX);
+      if (!dragged && Math.abs(now - start) < 4) return;
+      if (!dragged) svg.setPointerCapture(event.pointerId);
+      dragged = true;
+      var a = stepAt(Math.min(start, now)), b = stepAt(Math.max(start, now));
+      fromBox.value = a; toBox.value = b;
+      drawRange();
+    });
+    svg.addEventListener("pointerup", function () {
+      if (start !== null && dragged) apply();
+      start = null;
+    });
+    svg.addEventListener("click", function (event) {
+      if (dragged) { event.preventDefault(); dragged = false; }
+    }, true);
+  }
+
+  function drawRange() {
+    if (!axis) return;
+    var r = range(), steps = axis.steps;
+    var a = r.from ? axis.x(r.from, false) : axis.x(steps[0], false);
+    var b = r.to ? axis.x(r.to, true) : axis.x(steps[steps.length - 1], true);
+    selection.setAttribute("x", Math.min(a, b)); selection.setAttribute("width", Math.max(0, Math.abs(b - a)));
+    selection.style.display = r.from || r.to ? "" : "none";
+    [[handles[0], a, r.from || steps[0], r.from ? steps.indexOf(r.from.slice(0, steps[0].length)) : 0],
+     [handles[1], b, r.to || steps[steps.length - 1], r.to ? steps.indexOf(r.to.slice(0, steps[0].length)) : steps.length - 1]]
+      .forEach(function (h) {
+        h[0].setAttribute("x", h[1] - 2);
+        h[0].setAttribute("aria-valuenow", String(Math.max(0, h[3])));
+        h[0].setAttribute("aria-valuetext", human(h[2]));
+      });
+  }
+
+  // Escape closes the innermost open list (or the panel) and gives the focus back to its button.
+  form.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.activeElement && document.activeElement.closest("details[open]");
+    if (!open) return;
+    open.open = false;
+    open.querySelector("summary").focus();
+    event.preventDefault();
+  });
+  // Opening a long list scrolls its first ticked value into view.
+  Array.prototype.forEach.call(form.querySelectorAll("details.tl-filter"), function (details) {
+    details.addEventListener("toggle", function () {
+      var ticked = details.querySelector("input:checked"), box = details.querySelector("fieldset");
+      if (details.open && ticked && box) box.scrollTop = ticked.parentNode.offsetTop - box.offsetTop - 8;
+    });
+  });
+  [fromBox, toBox].forEach(function (box) {
+    if (!box) return;
+    box.addEventListener("input", function () { if (!box.value.trim() || DATE.test(box.value.trim())) apply(); });
+  });
+
   form.addEventListener("change", apply);
-  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
   form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
   form.hidden = false;
+  setupOverview();
   restore();
+  // A phone scrolls the overview: show its latest part, or the chosen range.
+  var scroller = svg && svg.parentNode;
+  if (scroller && scroller.scrollWidth > scroller.clientWidth) {
+    var r0 = range(), scale = scroller.scrollWidth / svg.viewBox.baseVal.width;
+    var at = r0.from && axis ? axis.x(r0.from, false) * scale - 16 : scroller.scrollWidth;
+    scroller.scrollLeft = Math.max(0, at);
+  }
+  if (panel && window.matchMedia("(min-width: 60em)").matches && anyChosen(chosen())) panel.open = true;
   apply();
+  window.addEventListener("popstate", function () { restore(); apply(); });
 })();

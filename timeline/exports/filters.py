@@ -6,17 +6,17 @@ from __future__ import annotations
 import json
 
 from ..indexes import filter_values
-from ..model import Timeline, human_range
+from ..model import Timeline, date_label
 from ..urls import Urls, event_uri, place_uri, tag_uri
 from .common import ordered
 
-COLUMNS = ("id", "title", "date_text", "start", "url", "year", "precision", "tags", "places", "publishers")
+COLUMNS = ("id", "title", "date_text", "start", "url", "year", "precision", "tags", "places", "publishers", "first", "last")
 
 
 def filter_index(timeline: Timeline, urls: Urls) -> str:
     rows = []
     for event in ordered(timeline):
-        row = {"id": event.id, "title": event.title, "date_text": human_range(event.start, event.end),
+        row = {"id": event.id, "title": event.title, "date_text": date_label(event.start, event.end),
                "start": event.start.iso(), "url": urls.url(event_uri(event.id)), **filter_values(event)}
         rows.append([row[name] for name in COLUMNS])
     places = {p: timeline.places[p].name for p in sorted({p for e in timeline.events for p in e.places})}

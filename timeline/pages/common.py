@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..indexes import Indexes, by_year
-from ..markup import Renderer, attr, esc
-from ..model import MONTHS, Event, Period, human_range
+from ..markup import Renderer, attr, esc, plural
+from ..model import MONTHS, Event, Period, date_label, human_range
 from ..settings import Settings
 from ..urls import Urls, event_anchor, event_uri, place_uri, split_uri, tag_uri
 
@@ -81,15 +81,17 @@ class Plan:
     settings: Settings
     renderer: Renderer
 
-    def link(self, here: str, uri: str, text: str, css: str = "") -> str:
+    def link(self, here: str, uri: str, text: str, css: str = "", auto: bool = False) -> str:
+        """A link to a page; `auto`: its text is an editor's (a title, a name), in any direction."""
         cls = f' class="{css}"' if css else ""
-        return f'<a{cls} href="{attr(self.urls.href(here, uri))}">{esc(text)}</a>'
+        direction = ' dir="auto"' if auto else ""
+        return f'<a{cls} href="{attr(self.urls.href(here, uri))}"{direction}>{esc(text)}</a>'
 
 
 def time_element(event: Event) -> str:
     end = f' data-end="{event.end.iso()}"' if event.end else ""
     return (f'<time class="tl-date" datetime="{event.start.iso()}"{end}>'
-            f"{esc(human_range(event.start, event.end))}</time>")
+            f"{esc(date_label(event.start, event.end))}</time>")
 
 
 def count_line(count: int) -> str:
@@ -111,21 +113,26 @@ def item(plan: Plan, here: str, event: Event) -> str:
 def _item(plan: Plan, here: str, event: Event) -> str:
     ix = plan.ix
     values = ix.values[event.id]
-    places = ", ".join(plan.link(here, place_uri(p), ix.place_name(p)) for p in event.places)
+    places = ", ".join(plan.link(here, place_uri(p), ix.place_name(p), auto=True) for p in event.places)
     tags = " ".join(plan.link(here, tag_uri(t), t, "tl-tag") for t in event.tags)
     flag = ' <span class="tl-flag">sources differ</span>' if event.dispute else ""
+    names = sorted({s.publisher for s in event.sources}, key=str.casefold)
+    sourcing = (f'<span class="tl-sourcing">{plural(len(event.sources), "source")}: '
+                + ", ".join(f'<span dir="auto">{esc(n)}</span>' for n in names) + "</span>")
+    dispute = f'<span class="tl-differ" dir="auto">{esc(event.dispute)}</span>' if event.dispute else ""
     periods = ix.periods_of[event.id]
     band = f" {ix.band(periods[-1])}" if periods else ""
     anchor = f' id="{event_anchor(event.id)}"' if ix.listing.get(event.id) == here else ""
-    data = {"year": values["year"], "periods": [p.id for p in periods], "tags": values["tags"],
-            "places": values["places"], "publishers": values["publishers"]}
+    data = {"event": event.id, "year": values["year"], "first": values["first"], "last": values["last"],
+            "periods": [p.id for p in periods], "tags": values["tags"], "places": values["places"],
+            "publishers": values["publishers"]}
     attributes = " ".join(f'data-{name}="{" ".join(v) if isinstance(v, list) else v}"' for name, v in data.items())
     return (f'<li class="tl-item tl-{values["precision"]}{band}"{anchor} {attributes}>'
             f"{time_element(event)} "
-            f"{plan.link(here, event_uri(event.id), event.title, 'tl-title')}{flag}"
+            f"{plan.link(here, event_uri(event.id), event.title, 'tl-title', auto=True)}{flag}"
             f'<span class="tl-meta"><span class="tl-where">{places}</span>'
             + (f' <span class="tl-tags">{tags}</span>' if tags else "")
-            + "</span></li>")
+            + f" {sourcing}{dispute}</span></li>")
 
 
 def event_list(plan: Plan, here: str, events, marks: dict[str, list[str]] | None = None) -> str:

@@ -5,17 +5,17 @@ from __future__ import annotations
 from ..markup import attr, esc, heading
 from ..model import Event, human_range
 from ..urls import event_anchor, event_uri, place_uri, source_uri, tag_uri
-from .common import HtmlPage, Plan, event_list, period_link, time_element
+from .common import HtmlPage, Plan, item, period_link, time_element
 
 
 def event_page(plan: Plan, index: int) -> HtmlPage:
     ix = plan.ix
     event = ix.events[index]
     here = event_uri(event.id)
-    out = [f'<h1 class="tl-event-title">{esc(event.title)}</h1>\n']
+    out = [f'<h1 class="tl-event-title" dir="auto">{esc(event.title)}</h1>\n']
     facts = [f"<dt>Date</dt><dd>{time_element(event)}</dd>"]
     label = "Places" if len(event.places) > 1 else "Place"
-    facts.append(f"<dt>{label}</dt><dd>" + ", ".join(plan.link(here, place_uri(p), ix.place_name(p))
+    facts.append(f"<dt>{label}</dt><dd>" + ", ".join(plan.link(here, place_uri(p), ix.place_name(p), auto=True)
                                                     for p in event.places) + "</dd>")
     periods = ix.periods_of[event.id]
     if periods:
@@ -24,23 +24,40 @@ def event_page(plan: Plan, index: int) -> HtmlPage:
     if event.tags:
         facts.append("<dt>Tags</dt><dd>" + " ".join(plan.link(here, tag_uri(t), t, "tl-tag") for t in event.tags)
                      + "</dd>")
+    facts.append('<dt class="tl-screen-only">Timeline</dt><dd class="tl-screen-only">'
+                 f'<a class="tl-on-timeline" href="{_on_timeline(plan, event)}">'
+                 "See it on the timeline</a>, among the events around it</dd>")
     out.append('<dl class="tl-facts">' + "".join(facts) + "</dl>\n")
     if event.dispute:
         out.append('<div class="admonition warning tl-dispute"><p class="admonition-title">Sources differ</p>'
                    f"<p>{esc(event.dispute)} Each source's account is given with it below.</p></div>\n")
     if event.body.strip():
-        out.append('<div class="tl-body">' + plan.renderer.body(event.body) + "</div>\n")
+        out.append('<div class="tl-body" dir="auto">' + plan.renderer.body(event.body) + "</div>\n")
     out.append(heading(2, "Sources"))
     out.append('<ol class="tl-sources">\n' + "\n".join(_source(plan, here, s) for s in event.sources) + "\n</ol>\n")
-    related = [ix.by_id[r] for r in event.related if r in ix.by_id]
-    if related:
-        out.append(heading(2, "Related events"))
-        out.append(event_list(plan, here, sorted(related, key=lambda e: e.sort_key)))
-    if ix.backlinks.get(event.id):
-        out.append(heading(2, "Referred to by"))
-        out.append(event_list(plan, here, ix.backlinks[event.id]))
+    out.append(_related(plan, here, event))
     out.append(prev_next(plan, index))
     return HtmlPage(event.title, "".join(out), f"{human_range(event.start, event.end)}: {event.title}")
+
+
+def _on_timeline(plan: Plan, event: Event) -> str:
+    return attr(plan.urls.href(event_uri(event.id), plan.ix.listing[event.id]) + f"#{event_anchor(event.id)}")
+
+
+def _related(plan: Plan, here: str, event: Event) -> str:
+    """The events this one names as related and those naming it, once each, saying which way."""
+    ix = plan.ix
+    named = {r for r in event.related if r in ix.by_id}
+    naming = {e.id for e in ix.backlinks.get(event.id, [])}
+    if not named | naming:
+        return ""
+    lines = []
+    for other in sorted((ix.by_id[i] for i in named | naming), key=lambda e: e.sort_key):
+        way = ("linked both ways" if other.id in named and other.id in naming
+               else "this event refers to it" if other.id in named else "refers to this event")
+        entry = item(plan, here, other)
+        lines.append(entry[:-len("</li>")] + f'<span class="tl-way">{way}</span></li>')
+    return heading(2, "Related events") + '<ol class="tl-list">\n' + "\n".join(lines) + "\n</ol>\n"
 
 
 def _source(plan: Plan, here: str, source) -> str:
@@ -48,10 +65,11 @@ def _source(plan: Plan, here: str, source) -> str:
              if source.url else esc(source.title))
     published = (f', <time datetime="{source.published.iso()}">{esc(source.published.human())}</time>'
                  if source.published else "")
-    claim = (f'<p class="tl-claim"><span class="tl-claim-label">{esc(source.publisher)} reports:</span> '
+    claim = (f'<p class="tl-claim" dir="auto"><span class="tl-claim-label">{esc(source.publisher)} reports:</span> '
              f"{esc(source.claim)}</p>" if source.claim else "")
-    publisher = plan.link(here, source_uri(plan.ix.publisher_slugs[source.publisher]), source.publisher)
-    return f"<li><cite>{title}</cite> — {publisher}{published}{claim}</li>"
+    publisher = plan.link(here, source_uri(plan.ix.publisher_slugs[source.publisher]), source.publisher,
+                          auto=True)
+    return f'<li><cite dir="auto">{title}</cite> — {publisher}{published}{claim}</li>'
 
 
 def _step(plan: Plan, here: str, event: Event, css: str, rel: str, label: str) -> str:
@@ -68,6 +86,5 @@ def prev_next(plan: Plan, index: int) -> str:
         links.append(_step(plan, here, events[index - 1], "tl-prev", "prev", "Previous"))
     if index + 1 < len(events):
         links.append(_step(plan, here, events[index + 1], "tl-next", "next", "Next"))
-    home = attr(plan.urls.href(here, plan.ix.listing[event.id]) + f"#{event_anchor(event.id)}")
-    links.append(f'<a class="tl-up" href="{home}"><span class="tl-label">On the timeline</span></a>')
+    links.append(f'<a class="tl-up" href="{_on_timeline(plan, event)}">Back to the timeline</a>')
     return '<nav class="tl-prevnext" aria-label="Previous and next events">' + "".join(links) + "</nav>\n"

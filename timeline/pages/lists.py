@@ -40,11 +40,13 @@ def source_page(plan: Plan, slug: str) -> tuple[HtmlPage, dict[str, HtmlPage]]:
 def index_page(plan: Plan, title: str, here: str, column: str, rows: list[tuple[str, str, int, str]],
                note: str = "") -> HtmlPage:
     """A table of (uri, name, event count, detail), and a note under it."""
-    body = [f'<table class="tl-index">\n<thead><tr><th scope="col">{column}</th><th scope="col">Events</th>'
+    body = ['<div class="md-typeset__table">',
+            f'<table class="tl-index">\n<thead><tr><th scope="col">{column}</th><th scope="col">Events</th>'
             '<th scope="col">Details</th></tr></thead>\n<tbody>']
     for uri, name, count, detail in rows:
-        body.append(f"<tr><td>{plan.link(here, uri, name)}</td><td>{count}</td><td>{esc(detail)}</td></tr>")
-    body.append("</tbody>\n</table>\n")
+        shown = str(count) if count else "none of its own: places within it have some"  # (a country, a province)
+        body.append(f"<tr><td>{plan.link(here, uri, name, auto=True)}</td><td>{shown}</td><td>{esc(detail)}</td></tr>")
+    body.append("</tbody>\n</table>\n</div>\n")
     if note:
         body.append(f'<p class="tl-note">{esc(note)}</p>\n')
     return HtmlPage(title, f"<h1>{esc(title)}</h1>\n" + "\n".join(body))

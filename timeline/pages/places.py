@@ -5,19 +5,73 @@ Content-Security-Policy); without script, tiles or network, the lists beside the
 """
 from __future__ import annotations
 
+import math
+
 from ..markup import attr, esc, heading, json_in_html, plural
 from ..model import Place
-from ..urls import MAP, WORLD, asset, place_uri
+from ..urls import MAP, PLACES_INDEX, WORLD, asset, place_uri
 from .common import HtmlPage, Plan, count_line, split_listing
 
 MAP_DATA_ID = "tl-map-data"
 
 
-def map_block(plan: Plan, here: str, places: list[Place], label: str) -> str:
-    data = [{"id": p.id, "name": p.name, "lat": p.lat, "lon": p.lon, "count": len(plan.ix.by_place.get(p.id, [])),
-             "url": plan.urls.href(here, place_uri(p.id))} for p in places if p.has_coordinates]
-    if not data:
+CORE_SHARE = 0.8  # the first view fits the places nearest the busiest ones holding this share of events
+
+
+def _km(a: Place, b: Place) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat or 0.0, a.lon or 0.0, b.lat or 0.0, b.lon or 0.0))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def core_places(places: list[Place], counts: dict[str, int]) -> set[str]:
+    """The places the map's first view fits: around the busiest place, the nearest ones that
+    together hold most events, and any as near as those. Far ones (a capital where a statement was
+    made) stay one "Show all places" away, so the places where most happened are told apart."""
+    if len(places) <= 2:
+        return {p.id for p in places}
+    busiest = max(places, key=lambda p: (counts.get(p.id, 0), p.name, p.id))
+    near = sorted(places, key=lambda p: (_km(busiest, p), p.id))
+    total, held, reach = sum(counts.get(p.id, 0) for p in places), 0, 0.0
+    for place in near:
+        held += counts.get(place.id, 0)
+        reach = _km(busiest, place)
+        if held >= CORE_SHARE * total:
+            break
+    reach = max(reach * 1.25, 25.0)
+    return {p.id for p in places if _km(busiest, p) <= reach}
+
+
+def size_key(counts: list[int]) -> str:
+    """What a marker's size means, drawn as the map draws it (map.js: diameter 19 + 5 √count px)."""
+    if not counts:
         return ""
+    top = max(counts)
+    steps = sorted({1, max(1, round(top / 2)), top})
+    circles, x = [], 0.0
+    tall = 19 + 5 * math.sqrt(top)
+    for n in steps:
+        d = 19 + 5 * math.sqrt(n)
+        circles.append(f'<circle class="tl-key-marker" cx="{x + d / 2:.1f}" cy="{tall - d / 2 + 1:.1f}" r="{d / 2 - 0.5:.1f}"/>'
+                       f'<text x="{x + d / 2:.1f}" y="{tall + 13:.1f}" text-anchor="middle">{n}</text>')
+        x += d + 14
+    return (f'<p class="tl-map-key"><svg viewBox="0 0 {x:.0f} {tall + 16:.0f}" width="{x:.0f}" height="{tall + 16:.0f}" '
+            'aria-hidden="true">'
+            + "".join(circles) + f'</svg> <span>A marker\'s size is its number of events (from 1 to {top}).'
+            " Labelled: the busiest places.</span></p>")
+
+
+def map_block(plan: Plan, here: str, places: list[Place], label: str, focus: str | None = None) -> str:
+    """A map of `places` (with events); `focus`: the one place a place page is about, drawn among
+    its neighbours."""
+    counts = {p.id: len(plan.ix.by_place.get(p.id, [])) for p in places}
+    located = [p for p in places if p.has_coordinates]
+    if not located:
+        return ""
+    core = {focus} if focus else core_places(located, counts)
+    data = [{"id": p.id, "name": p.name, "lat": p.lat, "lon": p.lon, "count": counts[p.id],
+             "url": plan.urls.href(here, place_uri(p.id)), "core": p.id in core, "here": p.id == focus}
+            for p in located]
 
     def href(path: str) -> str:
         return attr(plan.urls.href(here, asset(path)))
@@ -26,8 +80,11 @@ def map_block(plan: Plan, here: str, places: list[Place], label: str) -> str:
             f'<link rel="stylesheet" href="{href("vendor/leaflet/leaflet.css")}">'
             f'<div class="tl-map" role="region" aria-label="{esc(label)}" data-places="{MAP_DATA_ID}" '
             f'data-tiles="{esc(plan.settings.tiles)}" data-attribution="{esc(plan.settings.attribution)}" '
-            f'data-world="{href(WORLD)}"></div>'
-            f'<script type="application/json" id="{MAP_DATA_ID}">{json_in_html(data)}</script>'
+            f'data-world="{href(WORLD)}" hidden></div>'
+            f'<noscript><p class="tl-note">The map needs JavaScript; every place is listed on '
+            f'{plan.link(here, PLACES_INDEX, "the places page")}.</p></noscript>'
+            + ("" if focus else size_key([c for p, c in counts.items() if c]))
+            + f'<script type="application/json" id="{MAP_DATA_ID}">{json_in_html(data)}</script>'
             f'<script src="{href("vendor/leaflet/leaflet.js")}"></script>'
             f'<script src="{href("vendor/topojson-client/topojson-client.min.js")}"></script>'
             f'<script src="{href("map.js")}"></script>'
@@ -74,8 +131,10 @@ def place_page(plan: Plan, place: Place) -> tuple[HtmlPage, dict[str, HtmlPage]]
         out.append('<dl class="tl-facts">' + "".join(facts) + "</dl>\n")
     if place.description:
         out.append(f"<p>{esc(place.description)}</p>\n")
-    if place.has_coordinates:
-        out.append(map_block(plan, here, [place], f"Map of {place.name}"))
+    if place.has_coordinates:  # among the other places with events, for context
+        others = [ix.timeline.places[p] for p in sorted(ix.by_place) if p != place.id]
+        out.append(map_block(plan, here, [place, *others], f"Map of {place.name} and the places around it",
+                             focus=place.id))
     inside = ix.children.get(place.id, [])
     if inside:
         out.append('<p class="tl-children">Places within: '

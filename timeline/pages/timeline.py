@@ -9,6 +9,8 @@ from ..markup import attr, esc, front_matter
 from ..model import MONTHS, human_range
 from ..urls import FILTER_INDEX, HOME, month_uri, year_uri
 from .common import Fragments, MarkdownPage, Plan, count_line, event_list, grouped, period_dates, period_link, period_marks
+from .overview import overview
+from .places import map_block
 
 TIMELINE_MARKER = "<!-- timeline -->"
 
@@ -36,8 +38,9 @@ def year_counts(plan: Plan) -> dict[int, int]:
 
 
 def filters(plan: Plan) -> str:
-    """The reader's filters. Hidden until timeline.js runs: without script the page is the full list.
-    Options cover the whole timeline, whatever part of it this page shows."""
+    """The reader's filters, behind one "Filter" control (a phone has room for little else above the
+    list). Hidden until timeline.js runs: without script the page is the full list. Options cover
+    the whole timeline, whatever part of it this page shows; the chips show what is chosen."""
     ix = plan.ix
     groups = [
         ("tag", "Tags", [(t, t, len(ix.by_tag[t])) for t in sorted(ix.by_tag)]),
@@ -48,21 +51,34 @@ def filters(plan: Plan) -> str:
         ("year", "Years", [(str(y), str(y), n) for y, n in sorted(year_counts(plan).items())]),
     ]
     index = f' data-index="{attr(plan.urls.href(HOME, FILTER_INDEX))}"' if ix.listing_pages else ""
+    first, last = (ix.events[0].start.iso()[:7], (ix.events[-1].end or ix.events[-1].start).iso()[:7]) \
+        if ix.events else ("", "")
     out = [f'<form class="tl-filters" id="tl-filters" hidden aria-label="Filter the timeline" '
-           f'data-count="{len(ix.events)}"{index}>']
+           f'data-count="{len(ix.events)}"{index}>'
+           '<details class="tl-filter-panel"><summary class="tl-filter-button">Filter '
+           '<span class="tl-caret" aria-hidden="true">▾</span></summary><div class="tl-filter-body">'
+           '<fieldset class="tl-range"><legend>Dates</legend>'
+           f'<label>From <input type="text" name="from" inputmode="numeric" autocomplete="off" size="10" '
+           f'placeholder="{esc(first)}" pattern="\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?" aria-describedby="tl-range-hint"></label> '
+           f'<label>To <input type="text" name="to" inputmode="numeric" autocomplete="off" size="10" '
+           f'placeholder="{esc(last)}" pattern="\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?" aria-describedby="tl-range-hint"></label>'
+           '<span class="tl-hint" id="tl-range-hint">A year, month or day: 2020, 2020-02 or 2020-02-05. '
+           "Or drag across the overview, or move its handles with the arrow keys.</span></fieldset>"]
     for name, label, options in groups:
-        boxes = "".join(f'<label><input type="checkbox" name="{name}" value="{esc(value)}"> {esc(text)} '
+        boxes = "".join(f'<label><input type="checkbox" name="{name}" value="{esc(value)}"> '
+                        f'<span dir="auto">{esc(text)}</span> '
                         f'<span class="tl-count-n">({count})</span></label>' for value, text, count in options)
         caret = '<span class="tl-caret" aria-hidden="true">▾</span>'
         out.append(f'<details class="tl-filter" data-filter="{name}"><summary>{label} {caret} '
                    f'<span class="tl-chosen" data-for="{name}"></span></summary>'
                    f'<fieldset><legend class="tl-sr-only">{label}</legend>{boxes}</fieldset></details>')
-    out.append(f'<p class="tl-status" role="status" aria-live="polite">Showing all {len(ix.events)} events</p>'
-               '<button type="reset" class="md-button tl-reset">Reset filters</button></form>\n')
+    out.append('</div></details><div class="tl-chips" role="group" aria-label="Active filters"></div>'
+               f'<p class="tl-status" role="status" aria-live="polite">Showing all {len(ix.events)} events</p>'
+               '<button type="reset" class="md-button tl-reset" hidden>Reset filters</button></form>\n')
     return "".join(out)
 
 
-def overview(plan: Plan, here: str) -> str:
+def years_overview(plan: Plan, here: str) -> str:
     """The home page of a long timeline: each year, with its months, linking to their pages."""
     rows = []
     for year, events in by_year(plan.ix.events).items():
@@ -89,10 +105,14 @@ def home_page(plan: Plan, intro: str | None) -> MarkdownPage:
                   f"{esc((events[-1].end or events[-1].start).human())}" if count else "")
                + ".</p>\n")
     if ix.listing_pages:
-        listing = frag.add(overview(plan, HOME) + '\n<ol class="tl-list tl-results" hidden></ol>')
+        listing = frag.add(years_overview(plan, HOME) + '\n<ol class="tl-list tl-results" hidden></ol>')
     else:
         listing = grouped(plan, frag, HOME, list(events), marks=period_marks(plan))
-    body = frag.add(summary + periods_legend(plan, HOME) + filters(plan)) + "\n" + listing
+    located = [ix.timeline.places[p] for p in sorted(ix.by_place) if ix.timeline.places[p].has_coordinates]
+    top = ((overview(plan) or summary) + filters(plan)
+           + map_block(plan, HOME, located, "Map of the places with events, following the filters")
+           + periods_legend(plan, HOME))
+    body = frag.add(top) + "\n" + listing
     if intro is None:
         return frag.page(front_matter("Timeline") + "# Timeline\n\n" + body)
     if TIMELINE_MARKER in intro:
