@@ -69,3 +69,22 @@ class Watch:
 def copy_site(site: Path, dest: Path) -> Path:
     shutil.copytree(site, dest)
     return dest
+
+
+# The fixtures the browser tests share: the example site served, and one Chromium per module.
+@pytest.fixture(scope="module")
+def server(example_site):
+    need_browser()
+    server = Server(example_site)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    need_browser()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()

@@ -13,6 +13,9 @@ sys.path.insert(0, str(REPO))
 
 from timeline import cli  # noqa: E402
 
+# tests/browser.py: the browser tests' shared fixtures (the example site served, one Chromium per module).
+pytest_plugins = ("browser",)
+
 PLACES = """\
 saraqeb:
   name: Saraqeb

@@ -4,27 +4,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser import ARGS, CHROMIUM, Server, Watch, need_browser, need_node_module
+from browser import Server, Watch, need_browser, need_node_module
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server(example_site):
-    need_browser()
-    server = Server(example_site)
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    need_browser()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser import ARGS, CHROMIUM, need_browser
 from conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -25,16 +24,6 @@ def build_offline(root: Path, site: Path) -> Path:
 @pytest.fixture(scope="module")
 def offline_site(tmp_path_factory) -> Path:
     return build_offline(REPO, tmp_path_factory.mktemp("offline") / "site")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    need_browser()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

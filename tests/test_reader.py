@@ -16,31 +16,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from browser import ARGS, CHROMIUM, Server, need_browser, need_node_module
+from browser import need_node_module
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("TIMELINE_SCREENSHOTS") or ROOT / "screenshots")
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
-
-
-@pytest.fixture(scope="module")
-def server(example_site):
-    need_browser()
-    server = Server(example_site)
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    need_browser()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
