@@ -61,7 +61,7 @@ def test_new_asks_in_a_terminal_and_suggests(project):
     child.sendline("2020-02-06")
     child.expect("what it reports")
     child.sendline("")
-    child.expect("Another source")
+    child.expect("Another source")  # no address given: no archived copy asked for
     child.sendline("")
     child.expect("Tags")
     child.sendline("syrian-government")
@@ -190,6 +190,7 @@ def test_new_in_a_terminal_takes_several_sources_and_points_out_a_near_publisher
     child.expect("is spelled 'Le Monde' in the other events")
     child.sendline("DW")
     for prompt, answer in [("address", "https://dw.com/x"), ("published", ""), ("reports", ""),
+                           ("archived copy", "https://web.archive.org/web/2020/https://dw.com/x"),
                            ("Another source", ""), ("Tags", "")]:
         child.expect(prompt)
         child.sendline(answer)

@@ -22,7 +22,9 @@ def test_defaults_and_values():
                                       "'javascript:alert(1)'"),
     ({"tiles": ["a"]}, "extra: timeline: tiles in mkdocs.yml must be text, not ['a']"),
     ({"page_sise": 8}, "extra: timeline: page_sise in mkdocs.yml is not a setting; the settings are: tiles, "
-                       "attribution, page_size, offline"),
+                       "attribution, page_size, offline, archives"),
+    ({"archives": "always"}, "extra: timeline: archives in mkdocs.yml must be one of warn, require (or left out), "
+                             "not 'always'"),
     ({"offline": "sometimes"}, "extra: timeline: offline in mkdocs.yml must be true or false, not 'sometimes'"),
     ("tiles", "extra: timeline: in mkdocs.yml must be a set of 'key: value' lines, not 'tiles'"),
 ])

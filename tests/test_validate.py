@@ -98,6 +98,14 @@ CASES = [
     ("name-date-coarser-date", {"events/2020-03-05-clash.md": fm(BASE.replace("2020-02-03", "2020-02"))}, ["events/2020-03-05-clash.md:3: warning: the file name says 2020-03-05 but date is 2020-02 [name-date-mismatch]"]),
     ("future-date", {E: fm(BASE.replace("2020-02-03", "9000-01"))}, [f"{E}:3: warning: date 9000-01 is in the future (today is {TODAY}) [future-date]"]),
     ("future-published", {E: fm(BASE + "    published: 9000\n")}, [f"{E}:9: warning: source published 9000, which is in the future (today is {TODAY}) [future-date]"]),
+    ("bad-url-archive", {E: fm(BASE + "    archive: web.archive.org/web/2020/https://example.org/a\n")}, [f"{E}:9: error: archive 'web.archive.org/web/2020/https://example.org/a' is not an absolute http(s) address [bad-url]"]),
+    ("bad-sha256", {E: fm(BASE + "    sha256: abc123\n")}, [f"{E}:9: error: source sha256 'abc123' is not a SHA-256: 64 hexadecimal digits (6 characters given) [bad-sha256]"]),
+    ("bad-sha256-number", {E: fm(BASE + "    sha256: " + "1" * 64 + "\n")}, [f"{E}:9: error: source sha256 must be text, not a number ('{'1' * 64}') [wrong-type]"]),
+    ("archive-mismatch", {E: fm(BASE + "    archive: https://web.archive.org/web/2020/https://example.org/b\n")}, [f"{E}:9: warning: archive 'https://web.archive.org/web/2020/https://example.org/b' is a Wayback Machine snapshot of another address than the source's url 'https://example.org/a' [archive-mismatch]"]),
+    ("archive-matches", {E: fm(BASE + "    archive: https://web.archive.org/web/20200203120000/http://www.example.org/a/\n    accessed: 2020-02-04\n    sha256: " + "aB" * 32 + "\n")}, []),
+    ("gone-without-archive", {E: fm(BASE + "    gone: 2026-01-05\n")}, [f"{E}:9: warning: the source is marked gone but has no archive: readers have nothing to read [gone-without-archive]"]),
+    ("no-archive", {E: GOOD, "mkdocs.yml": "site_name: T\nsite_url: !ENV SITE_URL\nextra:\n  timeline:\n    archives: warn\n"}, [f"{E}:8: warning: source 'https://example.org/a' has no archived copy (mkdocs.yml asks for archives) [no-archive]"]),
+    ("no-archive-required", {E: GOOD, "mkdocs.yml": "site_name: T\nextra:\n  timeline:\n    archives: require\n"}, [f"{E}:8: error: source 'https://example.org/a' has no archived copy (mkdocs.yml asks for archives) [no-archive]"]),
     ("source-without-headline", {E: fm("title: T\ndate: 2020-02-03\nplace: Saraqeb\nsources:\n  - title: Statement by the Turkish Ministry of Defence\n    publisher: Turkish Ministry of Defence\n")}, []),
 ]
 
@@ -120,8 +128,10 @@ def test_every_code_is_documented_and_tested():
     # unreadable: needs a file the test user cannot read (root can read anything); symlink: tested below;
     # import-*: at the lines of a file being imported, tested with the import in test_import.py.
     # special-file: a pipe or a device, made at test time in test_hostile.py.
+    # link-* and archive-gone: at the lines check-links reports, tested against a local server in test_links.py.
     assert set(CODES) - tested == {"unreadable", "symlink", "import-unreadable", "import-skipped", "import-note",
-                                   "special-file"}
+                                   "special-file", "link-gone", "link-moved", "link-unreachable", "link-private",
+                                   "archive-gone"}
 
 
 def test_valid_event_has_no_output(project):

@@ -180,8 +180,10 @@ class FileResult:
     problems: tuple[Diagnostic, ...]
 
 
-def check_event(file: SourceFile, names: Names, places_ok: bool = True, today: dt.date | None = None) -> FileResult:
-    """Check one event file on its own; cross-file checks come later."""
+def check_event(file: SourceFile, names: Names, places_ok: bool = True, today: dt.date | None = None,
+                archives: str = "") -> FileResult:
+    """Check one event file on its own; cross-file checks come later. `archives`: what the site asks of
+    sources without an archived copy ("" nothing, "warn", "require")."""
     doc = load.parse_event(file.path, file.data)
     r = Reading(doc.path, doc.problems, base=2)
     stem = event_id(doc.path)
@@ -200,6 +202,7 @@ def check_event(file: SourceFile, names: Names, places_ok: bool = True, today: d
         _date_warnings(r, stem, start, doc.entries["date"].line, today)
     if sources and start:
         _source_warnings(r, start, sources, today)
+        _archive_checks(r, sources, archives)
     event = None
     if r.errors() == before and id_ok and values.get("title") and start and sources and place_ids:
         event = Event(id=stem, path=doc.path, body=doc.body.strip("\n"),
@@ -238,7 +241,8 @@ def place_entry(spelling: str) -> str:
 
 
 # The date an id starts with, as `new` writes it: 2020, 2020-02 or 2020-02-03, then a hyphen.
-_NAME_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?(?=-|$)")
+# Only what reads as a date: a year from 1000 to 2999, a month 01–12, a day 01–31 ("0042-…" is a name).
+_NAME_DATE = re.compile(r"[12][0-9]{3}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?(?=-|$)")
 
 
 def _date_warnings(r: Reading, stem: str, start: PartialDate, line: int, today: dt.date | None) -> None:
@@ -269,6 +273,37 @@ def _source_warnings(r: Reading, start: PartialDate, sources: list[tuple[dict, d
                           "duplicate-url")
             else:
                 seen_urls[url] = entries["url"].line
+
+
+_WAYBACK = re.compile(r"https?://web\.archive\.org/web/[^/]+/(?P<url>.+)", re.I)
+
+
+def _bare(url: str) -> str:
+    """A url as the Wayback Machine may have it: without scheme, "www." or a final slash."""
+    return re.sub(r"^(https?:)?//(www\.)?", "", url.strip(), flags=re.I).rstrip("/").casefold()
+
+
+def wayback_url(url: str) -> str:
+    """The Wayback Machine's address for its capture of `url` nearest to 2020 (it redirects to it)."""
+    return f"https://web.archive.org/web/2020/{url}"
+
+
+def _archive_checks(r: Reading, sources: list[tuple[dict, dict[str, Entry], int]], archives: str) -> None:
+    for values, entries, _ in sources:
+        url, archive = values.get("url"), values.get("archive")
+        if archive and url and (match := _WAYBACK.match(archive)) and _bare(match["url"]) != _bare(url):
+            r.warning(entries["archive"].line, f"archive {archive!r} is a Wayback Machine snapshot of another "
+                      f"address than the source's url {url!r}", "archive-mismatch",
+                      f"write 'archive: {wayback_url(url)}', or correct the url")
+        if values.get("gone") and not archive:
+            r.warning(entries["gone"].line, "the source is marked gone but has no archive: readers have nothing "
+                      "to read", "gone-without-archive", f"add 'archive: {wayback_url(url)}' if the Wayback Machine "
+                      "has a capture" if url else "add 'archive: <the address of a saved copy>'")
+        if url and not archive and archives:
+            report = r.error if archives == "require" else r.warning
+            report(entries["url"].line, f"source {url!r} has no archived copy (mkdocs.yml asks for archives)",
+                   "no-archive", f"add a line 'archive: {wayback_url(url)}' under the url, once you have checked "
+                   "that the Wayback Machine has a capture")
 
 
 def _related_ids(entry: Entry | None) -> list[tuple[str, int]]:
@@ -350,7 +385,7 @@ def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, li
     places_key = _digest(inputs.places.data) if inputs.places else b""
     keys = tuple((f.path, _digest(f.data)) for f in inputs.events)
     whole = (keys, places_key, _digest(inputs.periods.data) if inputs.periods else b"", inputs.problems,
-             inputs.today)
+             inputs.today, inputs.archives)
     if cache.last is not None and cache.last[0] == whole:
         timeline, problems = cache.last[1]
         return timeline, list(problems)
@@ -361,10 +396,10 @@ def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, li
     places_ok = not any(p.is_error and p.path == "places.yml" for p in problems) or bool(places)
     results: list[FileResult] = []
     for file, (_, digest) in zip(inputs.events, keys, strict=True):
-        key = (digest, places_key, inputs.today)
+        key = (digest, places_key, inputs.today, inputs.archives)
         cached = cache.files.get(file.path)
         if cached is None or cached[0] != key:
-            cached = (key, check_event(file, names, places_ok, inputs.today))
+            cached = (key, check_event(file, names, places_ok, inputs.today, inputs.archives))
             cache.files[file.path] = cached
         results.append(cached[1])
     for gone in cache.files.keys() - {f.path for f in inputs.events}:

@@ -61,7 +61,8 @@ CODES = {
     "body-too-large": ("error", "The text below the front matter is over 20,000 bytes (about 3,000 words): split the event."),
     "bad-date": ("error", "A date that does not exist or is not in one of the accepted forms."),
     "end-before-start": ("error", "`end` is before `date`."),
-    "bad-url": ("error", "A source url that is not an absolute http or https address."),
+    "bad-url": ("error", "A source url or archive that is not an absolute http or https address."),
+    "bad-sha256": ("error", "A source's sha256 that is not 64 hexadecimal digits."),
     "bad-id": ("error", "An event file name, place or period id that is not a lowercase slug, or is too long."),
     "bad-slug": ("error", "A tag or related id that is not a lowercase slug, or is too long."),
     "too-many": ("error", "A list is longer than its key allows (the key tables above give each limit)."),
@@ -78,6 +79,17 @@ CODES = {
     "published-before-event": ("warning", "A source is dated before the event it reports: one of the dates is wrong."),
     "duplicate-url": ("warning", "The same URL is cited twice in one event."),
     "publisher-spelling": ("warning", "One publisher is spelled in two ways; its events would be split."),
+    # archived copies (the site asks for them with `archives:` in mkdocs.yml)
+    "archive-mismatch": ("warning", "A Wayback Machine snapshot whose address does not contain the source's own url."),
+    "no-archive": ("warning", "A source with a url and no archive, where mkdocs.yml asks for archives "
+                   "(an error with `archives: require`)."),
+    "gone-without-archive": ("warning", "A source marked gone (offline) with no archived copy: readers have nothing to read."),
+    # check-links (at the line of the url it checked)
+    "link-gone": ("error", "An original url answers 404 or 410 and the source has no archive (a warning when it has one)."),
+    "link-moved": ("warning", "A url redirects permanently (301 or 308): the fix gives the new address."),
+    "link-unreachable": ("warning", "A url could not be checked: no answer, a timeout or a server error after retries."),
+    "link-private": ("error", "A url whose host is a private, loopback or link-local address: it is never requested."),
+    "archive-gone": ("warning", "An archived copy's address answers 404 or 410."),
     # places.yml
     "missing-places": ("error", "There are events but no places.yml."),
     "places-not-mapping": ("error", "places.yml is not a mapping from place ids to their fields."),

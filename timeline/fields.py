@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from . import dates
-from .kinds import STR, Date, Degrees, Kind, OneOrMore, Reading, Records, Slug, Slugs, Text, Url
+from .kinds import STR, Date, Degrees, Kind, OneOrMore, Reading, Records, Sha256, Slug, Slugs, Text, Url
 from .load import Entry
 from .model import Event, Period, Place, Source
 
@@ -144,6 +144,14 @@ SOURCES = Table("source", Source, (
     Field("claim", Text(), False, "What this source in particular reports, shown beside it. Use it for "
           "attributed figures and whenever sources disagree.", 'The SOHR counted 13 dead.',
           "Source: what it reports, if sources differ"),
+    Field("archive", Url(), False, "An archived copy, so the source outlives its link: a Wayback Machine snapshot "
+          "(`https://web.archive.org/web/2020/` followed by the url), an archive.today copy or any http(s) address.",
+          "https://web.archive.org/web/2020/https://www.dw.com/en/…", "Source: an archived copy (https://…)"),
+    Field("accessed", Date(), False, "When you read it, in the same forms as `date`.", "2020-02-21"),
+    Field("sha256", Sha256(), False, "The SHA-256 of a copy you saved (a PDF, a WARC, a screenshot): 64 hexadecimal "
+          "digits, from `sha256sum FILE`.", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+    Field("gone", Date(), False, "When the original was found offline (404 or 410). Readers then get the archived "
+          "copy first; `check-links --fix` writes it.", "2026-11-30"),
 ), missing="source is missing its {key!r}", label="source ")
 
 EVENTS = Table("event", Event, (

@@ -134,13 +134,36 @@ class Url(Text):
     def read(self, r: Reading, what: str, line: int, node: yaml.Node) -> str | None:
         url = super().read(r, what, line, node)
         if url is not None and not _URL.fullmatch(url):
-            r.error(line, f"url {url!r} is not an absolute http(s) address", "bad-url",
+            key = what.split()[-1]  # "url" or "archive" (what is "source url", "source archive")
+            r.error(line, f"{key} {url!r} is not an absolute http(s) address", "bad-url",
                     "copy the full address from the browser, starting with https://")
             return None
         return url
 
     def schema(self) -> dict:
         return _text_schema(rf"^\s*{URL_PATTERN}\s*$")
+
+
+SHA256_PATTERN = r"[0-9a-fA-F]{64}"
+_SHA256 = re.compile(SHA256_PATTERN)
+
+
+class Sha256(Text):
+    """The SHA-256 of a saved file, as `sha256sum` prints it: 64 hexadecimal digits."""
+
+    def read(self, r: Reading, what: str, line: int, node: yaml.Node) -> str | None:
+        if isinstance(node, yaml.ScalarNode) and tag_of(node) in (INT, FLOAT):  # all digits: YAML read a number
+            r.error(line, f"{what} must be text, not {describe(node)}", "wrong-type", f'put it in quotes: "{node.value}"')
+            return None
+        value = super().read(r, what, line, node)
+        if value is not None and not _SHA256.fullmatch(value):
+            r.error(line, f"{what} {value!r} is not a SHA-256: 64 hexadecimal digits ({len(value)} characters given)",
+                    "bad-sha256", "copy it whole from `sha256sum FILE` (Linux) or `shasum -a 256 FILE` (macOS)")
+            return None
+        return value.lower() if value is not None else None
+
+    def schema(self) -> dict:
+        return _text_schema(rf"^\s*{SHA256_PATTERN}\s*$")
 
 
 class Date(Kind):

@@ -349,10 +349,11 @@ class Inputs:
     periods: SourceFile | None = None
     problems: tuple[Diagnostic, ...] = ()  # what reading the folder found (links, unreadable files)
     today: dt.date | None = None  # what "in the future" is measured from; None: not checked
+    archives: str = ""  # mkdocs.yml's `archives:` ("", "warn" or "require"): sources without an archived copy
 
     def with_events(self, extra: list[SourceFile]) -> Inputs:
         return Inputs(tuple(sorted((*self.events, *extra), key=lambda f: f.path)), self.places, self.periods,
-                      self.problems, self.today)
+                      self.problems, self.today, self.archives)
 
 
 def describe_char(char: str) -> str:

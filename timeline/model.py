@@ -144,6 +144,10 @@ class Source:
     url: str | None = None
     published: PartialDate | None = None
     claim: str | None = None  # what this source in particular reports
+    archive: str | None = None  # an archived copy (a Wayback Machine snapshot, archive.today, …)
+    accessed: PartialDate | None = None  # when the editor read it
+    sha256: str | None = None  # of a saved capture: what a court or an auditor can check a copy against
+    gone: PartialDate | None = None  # when the original was found offline: readers get the archive first
 
 
 @dataclass(frozen=True)

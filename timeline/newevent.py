@@ -176,6 +176,8 @@ def _sources(answers: Answers, args, interactive: bool, problems: list[str], mis
     sources: list[dict] = []
     while True:
         for f in SOURCES.fields:
+            if f.key == "archive" and "url" not in source:
+                continue  # an archived copy is asked for only where there is an address to archive
             if f.key not in source and f.prompt:
                 first = f is SOURCES.fields[0] and bool(sources)
                 _ask_field(answers, f, source, "Another source: the article's headline" if first else "",

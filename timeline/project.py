@@ -14,8 +14,11 @@ import os
 import stat
 from pathlib import Path
 
+import yaml
+
 from .diagnostics import Diagnostic, error, warning
 from .load import MAX_FILE_BYTES, Inputs, SourceFile, printable, too_large
+from .settings import SettingsError, read_settings
 
 TOP_FILES = ("places.yml", "periods.yml")
 
@@ -80,7 +83,29 @@ def load_project(root: Path) -> Inputs:
         if isinstance(content, Diagnostic):
             problems.append(content)
         top.append(SourceFile(name, content) if isinstance(content, bytes) else None)
-    return Inputs(tuple(events), top[0], top[1], tuple(problems), today())
+    return Inputs(tuple(events), top[0], top[1], tuple(problems), today(), archive_policy(root))
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml as plain data: its tags (!ENV, !!python/name:…) read as nothing, never run."""
+
+
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def archive_policy(root: Path) -> str:
+    """What mkdocs.yml's `extra: timeline: archives:` asks of sources without an archived copy. A bad
+    value counts as unset here: the build refuses it with its own message."""
+    path = root / "mkdocs.yml"
+    data = read_file(root, path, "mkdocs.yml") if os.path.lexists(path) else None
+    if not isinstance(data, bytes):
+        return ""
+    try:
+        config = yaml.load(data.decode("utf-8"), Loader=_ConfigLoader)  # noqa: S506 (a safe loader)
+        return read_settings((config.get("extra") or {}).get("timeline")).archives
+    except (yaml.YAMLError, UnicodeDecodeError, AttributeError, SettingsError):
+        return ""
 
 
 def today() -> dt.date:

@@ -23,6 +23,7 @@ class Settings:
     attribution: str = ""  # the tile server's required credit (HTML from the site's own config)
     page_size: int = PAGE_SIZE
     offline: bool = False  # built to be opened from disk (file://): .html links, search without a server
+    archives: str = ""  # sources without an archived copy: "" not reported, "warn", "require" (an error)
 
     @property
     def tile_hosts(self) -> list[str]:
@@ -55,7 +56,14 @@ def read_settings(options: object) -> Settings:
             raise SettingsError(f"{WHERE} page_size in mkdocs.yml must be a number, not {page_size!r}") from None
     if page_size < 1:
         raise SettingsError(f"{WHERE} page_size in mkdocs.yml must be 1 or more, not {page_size!r}")
-    return Settings(tiles, _text(options, "attribution"), page_size, _flag(options, "offline"))
+    archives = _text(options, "archives").lower()
+    if archives not in ARCHIVES:
+        raise SettingsError(f"{WHERE} archives in mkdocs.yml must be one of {', '.join(a for a in ARCHIVES if a)} "
+                            f"(or left out), not {archives!r}")
+    return Settings(tiles, _text(options, "attribution"), page_size, _flag(options, "offline"), archives)
+
+
+ARCHIVES = ("", "warn", "require")
 
 
 def _flag(options: dict, key: str) -> bool:

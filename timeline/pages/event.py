@@ -60,16 +60,38 @@ def _related(plan: Plan, here: str, event: Event) -> str:
     return heading(2, "Related events") + '<ol class="tl-list">\n' + "\n".join(lines) + "\n</ol>\n"
 
 
+def _when(date) -> str:
+    return f'<time datetime="{date.iso()}">{esc(date.human())}</time>'
+
+
+def _copies(source) -> str:
+    """The archived copy beside the original; when the original is known to be offline, the copy
+    comes first and the original is marked as gone. Then the capture's hash, for checking a copy."""
+    parts = []
+    if source.archive:
+        label = "Read the archived copy" if source.gone else "Archived copy"
+        parts.append(f'<a class="tl-archive" href="{esc(source.archive)}" rel="noopener noreferrer">{label}</a>')
+    if source.gone and source.url:
+        parts.append(f'original <span class="tl-gone">offline since {_when(source.gone)}</span>: '
+                     f'<a class="tl-original" href="{esc(source.url)}" rel="noopener noreferrer">{esc(source.url)}</a>')
+    if source.accessed:
+        parts.append(f"accessed {_when(source.accessed)}")
+    if source.sha256:
+        parts.append(f'capture SHA-256 <code class="tl-hash">{esc(source.sha256)}</code>')
+    return f'<span class="tl-copies">{" · ".join(parts)}</span>' if parts else ""
+
+
 def _source(plan: Plan, here: str, source) -> str:
-    title = (f'<a href="{esc(source.url)}" rel="noopener noreferrer">{esc(source.title)}</a>'
-             if source.url else esc(source.title))
+    link = source.archive if source.gone and source.archive else source.url
+    title = (f'<a href="{esc(link)}" rel="noopener noreferrer">{esc(source.title)}</a>'
+             if link else esc(source.title))
     published = (f', <time datetime="{source.published.iso()}">{esc(source.published.human())}</time>'
                  if source.published else "")
     claim = (f'<p class="tl-claim" dir="auto"><span class="tl-claim-label">{esc(source.publisher)} reports:</span> '
              f"{esc(source.claim)}</p>" if source.claim else "")
     publisher = plan.link(here, source_uri(plan.ix.publisher_slugs[source.publisher]), source.publisher,
                           auto=True)
-    return f'<li><cite dir="auto">{title}</cite> — {publisher}{published}{claim}</li>'
+    return f'<li><cite dir="auto">{title}</cite> — {publisher}{published}{_copies(source)}{claim}</li>'
 
 
 def _step(plan: Plan, here: str, event: Event, css: str, rel: str, label: str) -> str:
