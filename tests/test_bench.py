@@ -69,3 +69,14 @@ def test_performance_page_is_generated_from_the_results(tmp_path):
     assert text.count("<rect ") == 4 and "<svg" in text
     assert "**1.20 s**" in text and "**8.80**" in text
     assert "No benchmark results yet" in benchreport.report(None)
+
+
+def test_the_link_checker_benchmark_runs_and_a_second_run_asks_nothing(tmp_path):
+    out = tmp_path / "links.json"
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "links_bench.py"), "--urls", "300",
+                             "--hosts", "10", "--json", str(out)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["ok"] == 300 and figures["second_run_requests"] == 0
+    assert figures["urls_per_s"] > 0 and figures["peak_mb"] > 0
+    assert "addresses/s" in result.stdout

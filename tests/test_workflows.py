@@ -226,3 +226,16 @@ def test_ci_keeps_the_browser_tests_screenshots_even_when_tests_fail(ci):
     assert shots[0]["with"]["path"].rstrip("/") == "screenshots"
     names = [step.get("name") for step in steps(ci, "check")]
     assert names.index(shots[0]["name"]) > names.index("Tests")  # after the tests wrote them
+
+
+def test_a_weekly_workflow_checks_the_links_and_fails_on_dead_originals():
+    links = load(WORKFLOWS / "links.yml")
+    on = triggers(links)
+    assert "schedule" in on and "workflow_dispatch" in on
+    commands = runs(links)
+    check = commands[index_of(commands, "check-links")]
+    assert "--format github" in check and "GITHUB_STEP_SUMMARY" in check and "exit $status" in check
+    assert "--allow-private" not in check  # never in CI: a pull request's url must not reach the runner's network
+    cached = [s for s in steps(links) if s.get("uses", "").startswith("actions/cache@")]
+    assert cached and cached[0]["with"]["path"] == ".timeline-cache"
+    assert ".timeline-cache" in (REPO / ".gitignore").read_text(encoding="utf-8")

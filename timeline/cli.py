@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import sitedir
 from .check import CheckCache, check_project
-from .diagnostics import error
+from .diagnostics import error, report_order
 from .report import report, show
 
 
@@ -57,6 +57,21 @@ def site_engine():
         from .venv import run_in_project_venv
         run_in_project_venv(Path(sys.argv[0]).resolve(), "MkDocs")
     return eng
+
+
+def cmd_check_links(root: Path, args) -> int:
+    from .links import Options, run
+    options = Options(concurrency=args.concurrency, per_host=args.per_host, timeout=args.timeout,
+                      retries=args.retries, max_wait=args.max_wait, allow_private=args.allow_private,
+                      recheck_after=args.recheck_days * 86400)
+    service = args.save_service if args.save_missing else ""
+    problems, _ = run(root, options, fix=args.fix, use_cache=not args.no_cache,
+                      out=lambda line: print(line, file=sys.stderr), save_service=service)
+    show(sorted(problems, key=report_order), args.format, root)
+    errors = sum(p.is_error for p in problems)
+    print(f"{errors} error{'s' if errors != 1 else ''}, {len(problems) - errors} warning"
+          f"{'s' if len(problems) - errors != 1 else ''}", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def cmd_validate(root: Path, args) -> int:
@@ -295,6 +310,27 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
     sc = sub.add_parser("schema", help="write the JSON Schemas for editors' tools into schemas/")
     sc.add_argument("--out", help="folder to write them into (default: schemas/)")
+    k = sub.add_parser("check-links", help="ask every source url and archive over HTTP; exit 1 if one is gone "
+                                           "with no archived copy")
+    k.add_argument("--format", choices=["text", "github"], default="text",
+                   help="text: PATH:LINE: error: MESSAGE; github: GitHub Actions annotations")
+    k.add_argument("--fix", action="store_true",
+                   help="write moved addresses, and 'gone:' for originals that are gone, into the event files")
+    k.add_argument("--concurrency", type=int, default=16, help="requests at once, in all (default 16)")
+    k.add_argument("--per-host", type=int, default=2, help="requests at once to one host (default 2)")
+    k.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a server (default 10)")
+    k.add_argument("--retries", type=int, default=2, help="tries again after a timeout or a server error (default 2)")
+    k.add_argument("--max-wait", type=float, default=60.0, help="the longest Retry-After to honour, in seconds")
+    k.add_argument("--recheck-days", type=float, default=7.0,
+                   help="an address found fine is not asked again for this many days (default 7)")
+    k.add_argument("--no-cache", action="store_true", help="ask every address, and keep nothing")
+    k.add_argument("--save-missing", action="store_true",
+                   help="ask the Wayback Machine to save each source that has no archive, and write the "
+                        "snapshot's address into the event file (off by default: it tells a third party what you cite)")
+    k.add_argument("--save-service", default="https://web.archive.org/save/",
+                   help="the save endpoint, followed by the address to save (default: the Wayback Machine's)")
+    k.add_argument("--allow-private", action="store_true",
+                   help="allow private and loopback addresses (for tests against a local server; never in CI)")
     i = sub.add_parser("import", help="bring events in from another format")
     i.add_argument("format", choices=["timelinejs"], help="timelinejs: TimelineJS3 JSON, or its Google Sheet as CSV")
     i.add_argument("file", help="the file to import")
@@ -309,7 +345,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "new": cmd_new, "fmt": cmd_fmt,
-            "schema": cmd_schema, "import": cmd_import}
+            "schema": cmd_schema, "import": cmd_import, "check-links": cmd_check_links}
 
 
 def main(argv: list[str] | None = None, fallback_root: Path | None = None) -> int:
