@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -32,7 +32,7 @@ from . import load
 from .check import wayback_url
 from .diagnostics import Diagnostic, error, warning
 from .fields import EVENTS
-from .kinds import Reading
+from .kinds import _URL, Reading
 from .load import Inputs
 
 USER_AGENT = "timeline-check-links/1 (+https://github.com/; checks that cited sources are still online)"
@@ -41,6 +41,7 @@ REDIRECTS = (301, 302, 303, 307, 308)
 PERMANENT = (301, 308)
 GONE = (404, 410)
 REFUSES_HEAD = (400, 403, 405, 501)  # what servers answer a HEAD they do not serve; GET is asked then
+MAX_POOLS = 256  # kept-alive connections, by host: the oldest are closed past this many
 
 
 @dataclass(frozen=True)
@@ -107,15 +108,30 @@ def targets(inputs: Inputs) -> list[Target]:
 
 # ---------------------------------------------------------------- asking
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
+
+
 def is_private(address: str) -> bool:
+    """Whether an address is anything but a public one: private, loopback, link-local, reserved,
+    multicast; an IPv6 address is judged by the IPv4 address it carries (mapped, 6to4, Teredo, NAT64),
+    and outside global unicast (2000::/3) it is never public."""
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if inner is None and ip in _NAT64:
+            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if inner is not None:
+            return is_private(str(inner))
+        if ip not in _GLOBAL_UNICAST:
+            return True
     return not ip.is_global or ip.is_multicast
 
 
 def resolve(host: str, port: int) -> list[str]:
-    return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
+    """The host's addresses, IPv4 first (many networks, CI's among them, have no IPv6 route)."""
+    found = dict.fromkeys(str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+    return sorted(found, key=lambda a: ":" in a)
 
 
 def retry_after(value: str | None, now: float) -> float | None:
@@ -150,7 +166,12 @@ class Checker:
         with self._lock:
             pool = self._pools.get(key)
             if pool is None:
-                timeout = urllib3.Timeout(connect=self.options.timeout, read=self.options.timeout)
+                # total: a server that dribbles its answer a byte at a time is cut off too
+                timeout = urllib3.Timeout(connect=self.options.timeout, read=self.options.timeout,
+                                          total=3 * self.options.timeout)
+                if len(self._pools) >= MAX_POOLS:  # thousands of hosts: keep the sockets of the newest only
+                    oldest = next(iter(self._pools))
+                    self._pools.pop(oldest).close()
                 if scheme == "https":  # to the checked address, with the certificate checked for the host
                     pool = urllib3.HTTPSConnectionPool(address, port, timeout=timeout, retries=False, maxsize=4,
                                                        server_hostname=host, assert_hostname=host,
@@ -161,6 +182,13 @@ class Checker:
             return pool
 
     def check(self, url: str) -> Result:
+        """What asking `url` gives; any failure is the address's problem, never the whole run's."""
+        try:
+            return self._check(url)
+        except (ValueError, OSError, urllib3.exceptions.HTTPError) as exc:  # a port out of range, a bad host
+            return Result(url, problem=f"it cannot be asked: {exc.__class__.__name__}: {exc}")
+
+    def _check(self, url: str) -> Result:
         result = Result(url)
         current, permanent, method = url, True, "HEAD"
         for _ in range(self.options.max_redirects + 1):
@@ -204,10 +232,10 @@ class Checker:
         asked = service + url
         parts = urlsplit(asked)
         scheme, host = parts.scheme.lower(), parts.hostname or ""
-        port = parts.port or (443 if scheme == "https" else 80)
         try:
+            port = parts.port or (443 if scheme == "https" else 80)
             addresses = resolve(host, port)
-        except (OSError, UnicodeError):
+        except (OSError, UnicodeError, ValueError):
             return None
         if not addresses or (any(is_private(a) for a in addresses) and not self.options.allow_private):
             return None
@@ -221,7 +249,8 @@ class Checker:
         """One request, retried after timeouts, refused connections, 5xx and 429; (status, Location)."""
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         default = 443 if scheme == "https" else 80
-        headers = {"Host": host if port == default else f"{host}:{port}", "User-Agent": USER_AGENT, "Accept": "*/*"}
+        name = f"[{host}]" if ":" in host else host  # an IPv6 literal
+        headers = {"Host": name if port == default else f"{name}:{port}", "User-Agent": USER_AGENT, "Accept": "*/*"}
         pool = self._pool(scheme, address, port, host)
         wait = self.options.backoff
         for attempt in range(self.options.retries + 1):
@@ -246,7 +275,9 @@ class Checker:
                 wait *= 2
                 continue
             status = response.status
-            location = response.headers.get("Location") or response.headers.get("Content-Location")
+            # A redirect is followed only by its Location; a save endpoint may answer with Content-Location.
+            location = response.headers.get("Location") or (response.headers.get("Content-Location")
+                                                             if method == "GET" and status < 300 else None)
             asked = retry_after(response.headers.get("Retry-After"), time.time()) if status in (429, 503) else None
             if (status >= 500 and status != 501) or status == 429:
                 if last:
@@ -291,9 +322,19 @@ class Cache:
 
     def fresh(self, url: str, now: float, within: float) -> Result | None:
         entry = self.checked.get(url)
-        if entry and now - float(entry.get("at", 0)) < within:
-            return Result(url, entry.get("status"), entry.get("final", url), entry.get("moved"), cached=True)
+        if not entry:
+            return None
+        try:
+            at, status = float(entry["at"]), int(entry["status"])
+        except (KeyError, TypeError, ValueError):
+            return None  # a damaged entry: ask again
+        if 0 <= now - at < within:  # (a time in the future is not fresh: a wrong clock, or an edit)
+            return Result(url, status, str(entry.get("final") or url), cached=True)
         return None
+
+    def keep_only(self, urls: set[str]) -> None:
+        """Forget addresses no source cites any more."""
+        self.checked = {url: entry for url, entry in self.checked.items() if url in urls}
 
     def keep(self, result: Result, now: float) -> None:
         if result.ok and not result.moved:
@@ -307,6 +348,16 @@ class Cache:
         temp.write_text(json.dumps({"version": 1, "checked": dict(sorted(self.checked.items()))}, indent=0),
                         encoding="utf-8")
         os.replace(temp, self.path)
+
+
+def by_turns(urls: list[str]) -> list[str]:
+    """The addresses with their hosts taking turns: sources come clustered by publisher, and in that
+    order every worker would wait on one host's few slots while the others sat idle."""
+    hosts: dict[str, list[str]] = {}
+    for url in urls:
+        hosts.setdefault(urlsplit(url).netloc.lower(), []).append(url)
+    queues = list(hosts.values())
+    return [queue[i] for i in range(max((len(q) for q in queues), default=0)) for queue in queues if i < len(queue)]
 
 
 def check_all(urls: Iterable[str], options: Options, cache: Cache | None = None,
@@ -323,7 +374,7 @@ def check_all(urls: Iterable[str], options: Options, cache: Cache | None = None,
             due.append(url)
     checker = Checker(options, sleep)
     with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
-        for result in pool.map(checker.check, due):
+        for result in pool.map(checker.check, by_turns(due)):
             results[result.url] = result
             if cache is not None:
                 cache.keep(result, now)
@@ -368,33 +419,28 @@ def diagnose(target: Target, result: Result) -> Diagnostic | None:
 _URL_LINE = re.compile(r"^(?P<lead>\s*(?:-\s+)?(?P<key>url|archive):\s*)(?P<value>\S+)(?P<rest>.*)$")
 
 
-def fix_lines(text: str, moves: dict[int, str], gone: dict[int, str], archives: dict[int, str] | None = None) -> str:
+def fix_lines(text: str, moves: dict[int, str], gone: dict[int, str], archives: dict[int, str] | None = None,
+              expected: dict[int, str] | None = None) -> str:
     """The file with the url (or archive) at each line of `moves` replaced, and 'gone: DATE' (or
-    'archive: URL', from `archives`) added to the source of each line named; nothing else is touched."""
+    'archive: URL', from `archives`) added to the source of each line named; nothing else is touched.
+    `expected`: the address each line must still hold (the file may have changed meanwhile); a line
+    that does not is left alone."""
     lines = text.split("\n")
-    archives = archives or {}
+    archives, expected = archives or {}, expected or {}
     for number in sorted(set(moves) | set(gone) | set(archives), reverse=True):
         index = number - 1
         match = _URL_LINE.match(lines[index]) if 0 <= index < len(lines) else None
-        if not match:
+        if not match or (number in expected and match["value"].strip("'\"") != expected[number]):
             continue
         if number in moves:
             lines[index] = f"{match['lead']}{moves[number]}{match['rest']}"
+        stripped = match["lead"].lstrip()  # a source's keys line up after its "- "
+        indent = " " * (len(match["lead"]) - len(stripped) + (2 if stripped.startswith("-") else 0))
         if number in gone:
-            lead = match["lead"]
-            stripped = lead.lstrip()  # a source's keys line up after its "- "
-            indent = len(lead) - len(stripped) + (2 if stripped.startswith("-") else 0)
-            lines.insert(index + 1, " " * indent + f"gone: {gone[number]}")
+            lines.insert(index + 1, f"{indent}gone: {gone[number]}")
         if number in archives:
-            lead = match["lead"]
-            stripped = lead.lstrip()
-            indent = len(lead) - len(stripped) + (2 if stripped.startswith("-") else 0)
-            lines.insert(index + 1, " " * indent + f"archive: {archives[number]}")
+            lines.insert(index + 1, f"{indent}archive: {archives[number]}")
     return "\n".join(lines)
-
-
-def as_dict(result: Result) -> dict:
-    return asdict(result)
 
 
 # ---------------------------------------------------------------- the command
@@ -413,6 +459,7 @@ def run(root: Path, options: Options, fix: bool = False, use_cache: bool = True,
     started = time.time()
     results = check_all([t.url for t in found], options, cache)
     if cache is not None:
+        cache.keep_only({t.url for t in found})
         cache.write()
     asked = sum(r.requests for r in results.values())
     kept = sum(r.cached for r in results.values())
@@ -434,7 +481,7 @@ def run(root: Path, options: Options, fix: bool = False, use_cache: bool = True,
             moves, gone, _ = edits.setdefault(target.path, ({}, {}, {}))
             if not fix:
                 continue
-            if result.moved and result.ok:
+            if result.moved and result.ok and _URL.fullmatch(result.moved) and " " not in result.moved:
                 moves[target.line] = result.moved
             elif target.key == "url" and result.status in GONE and target.has_archive and not target.gone:
                 gone[target.line] = today or time.strftime("%Y-%m-%d", time.gmtime())
@@ -444,9 +491,13 @@ def run(root: Path, options: Options, fix: bool = False, use_cache: bool = True,
             data = read_file(root, root / path, path)
             if not isinstance(data, bytes):
                 continue
-            changed = fix_lines(data.decode("utf-8"), moves, gone, archives).encode("utf-8")
+            expected = {t.line: t.url for t in found if t.path == path}
+            changed = fix_lines(data.decode("utf-8"), moves, gone, archives, expected).encode("utf-8")
             formatted = format_event(changed)
-            text = formatted.text.encode("utf-8") if formatted.text is not None else changed
+            if formatted.text is None:  # (never leave an event file we could not read back)
+                out(f"{path}: not changed: {formatted.reason}")
+                continue
+            text = formatted.text.encode("utf-8")
             temp = (root / path).with_suffix(f".md.{os.getpid()}.tmp")
             temp.write_bytes(text)
             os.replace(temp, root / path)

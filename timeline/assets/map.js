@@ -92,7 +92,11 @@
       element.setAttribute("aria-label", name(place, count));
       element.removeAttribute("title");
       marker.unbindTooltip();
-      marker.bindTooltip(labelled[place.id] ? place.name : name(place, count), {
+      // An element, never a string: Leaflet writes a string tooltip as HTML, and a name is an editor's text.
+      var label = document.createElement("span");
+      label.textContent = labelled[place.id] ? place.name : name(place, count);
+      label.setAttribute("dir", "auto");
+      marker.bindTooltip(label, {
         permanent: !!labelled[place.id], direction: "right", className: labelled[place.id] ? "tl-map-label" : "",
         offset: [icon(place, count).options.iconSize[0] / 2, 0]
       });
