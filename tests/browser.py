@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -14,6 +15,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
+# Where the browser tests write their screenshots (CI keeps the folder as an artefact).
+SHOTS = Path(os.environ.get("TIMELINE_SCREENSHOTS") or Path(__file__).resolve().parent.parent / "screenshots")
 
 
 def need_browser():

@@ -143,7 +143,7 @@ def test_geojson_points_are_lon_lat(files):
         points = [geometry["coordinates"]] if geometry["type"] == "Point" else geometry["coordinates"]
         assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in points)
         assert set(feature["properties"]) == {"id", "title", "start", "end", "precision", "date_text", "places",
-                                              "tags", "url"}
+                                              "tags", "url", "status", "figures"}
 
 
 def test_icalendar_dates(files):

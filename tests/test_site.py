@@ -82,7 +82,8 @@ def test_disputed_events_show_each_claim_with_its_source(example_site, example_d
         claims = [s for s in event["sources"] if s["claim"]]
         assert len(claims) >= 1
         for source in claims:
-            assert f"{source['publisher']} reports:" in text and " ".join(source["claim"].split()) in " ".join(text.split())
+            who = f"{source['by']}, according to {source['publisher']}," if source["by"] else source["publisher"]
+            assert f"{who} reports:" in text and " ".join(source["claim"].split()) in " ".join(text.split())
 
 
 def test_events_json_has_resolved_fields(example_data):

@@ -17,11 +17,12 @@ import yaml
 
 from . import load
 from .body import check_body
+from .claims import Registry, check_status
 from .diagnostics import Diagnostic, error, sorted_unique, warning
-from .fields import EVENTS, PERIODS, PLACES
+from .fields import EVENTS, PERIODS, PLACES, PUBLISHERS
 from .kinds import RESERVED_IDS, SLUG, STR, Reading, describe, long_slug
 from .load import Entry, Inputs, SourceFile, describe_char, mapping_entries, tag_of
-from .model import Event, PartialDate, Period, Place, Timeline, slugify
+from .model import Event, PartialDate, Period, Place, Publisher, Timeline, slugify
 from .names import Names, closest, fold
 from .project import load_project
 from .urls import publisher_slug
@@ -29,51 +30,71 @@ from .urls import publisher_slug
 # ---------------------------------------------------------------- places.yml
 
 
-def check_places(file: SourceFile | None) -> tuple[dict[str, Place], list[Diagnostic]]:
-    if file is None:
-        return {}, []
+@dataclass(frozen=True)
+class Registered:
+    """One entry of a registry file (places.yml, publishers.yml) whose id and fields could be read."""
+
+    id: str
+    line: int
+    fields: dict[str, Entry]
+    values: dict
+
+
+def read_registry(file: SourceFile, table, noun: str, example: str, shape_code: str
+                  ) -> tuple[list[Registered], Reading]:
+    """A file mapping ids to their fields: each id checked, each entry read with `table`, and every
+    name and alias claimed by one entry only. `example`: the first lines of an entry, for messages."""
     path = file.path
     node, problems = load.parse_yaml(path, file.data)
-    if node is None or problems:
-        return {}, problems
-    if not isinstance(node, yaml.MappingNode):
-        return {}, [error(path, 1 + node.start_mark.line,
-                          "places.yml must map place ids to their fields ('saraqeb:' then indented 'name: Saraqeb')",
-                          "places-not-mapping")]
     r = Reading(path, problems, base=1)
-    places: dict[str, Place] = {}
-    names: dict[str, tuple[str, int]] = {}  # folded name or alias → (place id, line)
-    parents: list[tuple[str, str, int]] = []
-    for place_id, entry in mapping_entries(path, node, 1, problems).items():
-        if long_slug(r, entry.line, "place id", place_id, "bad-id"):
+    if node is None or problems:
+        return [], r
+    if not isinstance(node, yaml.MappingNode):
+        r.error(1 + node.start_mark.line, f"{path} must map {noun} ids to their fields ({example})", shape_code)
+        return [], r
+    names: dict[str, tuple[str, int]] = {}  # folded name or alias → (id, line)
+    found = []
+    for ident, entry in mapping_entries(path, node, 1, problems).items():
+        if long_slug(r, entry.line, f"{noun} id", ident, "bad-id"):
             continue
-        if not SLUG.fullmatch(place_id) or place_id in RESERVED_IDS:
-            message = f"place id {place_id!r} " + ("is reserved" if place_id in RESERVED_IDS
-                                                   else "must be lowercase letters, digits and hyphens")
-            better = slugify(place_id + "-place") if place_id in RESERVED_IDS else slugify(place_id) or "a-slug"
+        if not SLUG.fullmatch(ident) or ident in RESERVED_IDS:
+            message = f"{noun} id {ident!r} " + ("is reserved" if ident in RESERVED_IDS
+                                                 else "must be lowercase letters, digits and hyphens")
+            better = slugify(f"{ident}-{noun}") if ident in RESERVED_IDS else slugify(ident) or "a-slug"
             r.error(entry.line, message, "bad-id", f"use {better!r}")
             continue
         if not isinstance(entry.node, yaml.MappingNode):
-            r.error(entry.line, f"place {place_id!r} must have indented fields (at least 'name:'), "
+            r.error(entry.line, f"{noun} {ident!r} must have indented fields (at least 'name:'), "
                     f"not {describe(entry.node)}", "wrong-type")
             continue
         fields = mapping_entries(path, entry.node, 1, problems)
-        values = PLACES.read(r, fields, entry.line, ident=place_id)
-        if ("lat" in fields) != ("lon" in fields):
-            r.error(entry.line, f"place {place_id!r} needs both lat and lon, or neither", "bad-coordinate")
-        if values.get("parent"):
-            parents.append((place_id, values["parent"], fields["parent"].line))
+        values = table.read(r, fields, entry.line, ident=ident)
         if values.get("name") is None:
             continue
-        aliases = tuple(a for a, _ in values.get("aliases") or [])
-        for spelling in [place_id, values["name"], *aliases]:
+        for spelling in [ident, values["name"], *(a for a, _ in values.get("aliases") or [])]:
             owner = names.get(fold(spelling))
-            if owner and owner[0] != place_id:
-                r.error(entry.line, f"{spelling!r} names both {owner[0]!r} (line {owner[1]}) and {place_id!r}: "
-                        "a name or alias must point to one place", "duplicate-alias")
+            if owner and owner[0] != ident:
+                r.error(entry.line, f"{spelling!r} names both {owner[0]!r} (line {owner[1]}) and {ident!r}: "
+                        f"a name or alias must point to one {noun}", "duplicate-alias")
             else:
-                names.setdefault(fold(spelling), (place_id, entry.line))
-        places[place_id] = Place(id=place_id, **PLACES.model_values(values))
+                names.setdefault(fold(spelling), (ident, entry.line))
+        found.append(Registered(ident, entry.line, fields, values))
+    return found, r
+
+
+def check_places(file: SourceFile | None) -> tuple[dict[str, Place], list[Diagnostic]]:
+    if file is None:
+        return {}, []
+    entries, r = read_registry(file, PLACES, "place", "'saraqeb:' then indented 'name: Saraqeb'", "places-not-mapping")
+    places: dict[str, Place] = {}
+    parents: list[tuple[str, str, int]] = []
+    for e in entries:
+        if ("lat" in e.fields) != ("lon" in e.fields):
+            r.error(e.line, f"place {e.id!r} needs both lat and lon, or neither", "bad-coordinate")
+        if e.values.get("parent"):
+            parents.append((e.id, e.values["parent"], e.fields["parent"].line))
+        places[e.id] = Place(id=e.id, **PLACES.model_values(e.values))
+    problems = r.problems
     for place_id, parent, line in parents:
         if parent not in places:
             r.error(line, f"parent {parent!r} of {place_id!r} is not a place id in places.yml", "unknown-place")
@@ -181,7 +202,7 @@ class FileResult:
 
 
 def check_event(file: SourceFile, names: Names, places_ok: bool = True, today: dt.date | None = None,
-                archives: str = "") -> FileResult:
+                archives: str = "", registry: Registry | None = None) -> FileResult:
     """Check one event file on its own; cross-file checks come later. `archives`: what the site asks of
     sources without an archived copy ("" nothing, "warn", "require")."""
     doc = load.parse_event(file.path, file.data)
@@ -200,9 +221,13 @@ def check_event(file: SourceFile, names: Names, places_ok: bool = True, today: d
     check_body(r, doc.body, doc.body_line)
     if start:
         _date_warnings(r, stem, start, doc.entries["date"].line, today)
+    if sources and registry is not None:
+        _publishers(r, sources, registry)
     if sources and start:
         _source_warnings(r, start, sources, today)
         _archive_checks(r, sources, archives)
+    if sources:
+        check_status(r, values, doc.entries, sources, registry)
     event = None
     if r.errors() == before and id_ok and values.get("title") and start and sources and place_ids:
         event = Event(id=stem, path=doc.path, body=doc.body.strip("\n"),
@@ -228,6 +253,38 @@ def _places(r: Reading, spellings: list[tuple[str, int]], names: Names, places_o
         else:
             place_ids.append(place_id)
     return place_ids
+
+
+def _publishers(r: Reading, sources: list[tuple[dict, dict[str, Entry], int]], registry: Registry) -> None:
+    """With publishers.yml, each source's publisher is one of it, by id, name or alias (any case),
+    and is written as its name from then on, as places are."""
+    for values, entries, _ in sources:
+        spelling = values.get("publisher")
+        if spelling is None:
+            continue
+        found = registry.names.find(spelling)
+        if found is None:
+            near = list({registry.names.find(n): n for n in reversed(registry.names.suggest(spelling))}.values())[::-1]
+            suggestion = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+            hint = (f"write {near[0]!r}, or add {spelling!r} to that publisher's aliases in publishers.yml" if near
+                    else f"add it to publishers.yml: {slugify(spelling) or 'a-publisher-id'}: {{name: {spelling}}}")
+            r.error(entries["publisher"].line, f"unknown publisher {spelling!r}{suggestion}", "unknown-publisher", hint)
+        else:
+            values["publisher"] = registry.publishers[found].name
+
+
+def check_publishers(file: SourceFile | None) -> tuple[dict[str, Publisher], list[Diagnostic]]:
+    if file is None:
+        return {}, []
+    entries, r = read_registry(file, PUBLISHERS, "publisher", "'reuters:' then indented 'name: Reuters'",
+                               "publishers-not-mapping")
+    publishers = {e.id: Publisher(id=e.id, **PUBLISHERS.model_values(e.values)) for e in entries}
+    for e in entries:
+        origin = e.values.get("origin")
+        if origin and origin not in publishers:
+            r.error(e.fields["origin"].line, f"origin {origin!r} of {e.id!r} is not a publisher id in publishers.yml",
+                    "unknown-publisher", "give the id of the publisher whose material it republishes")
+    return publishers, r.problems
 
 
 def place_entry(spelling: str) -> str:
@@ -318,7 +375,7 @@ def _related_ids(entry: Entry | None) -> list[tuple[str, int]]:
 
 # ---------------------------------------------------------------- across files
 
-def cross_checks(results: list[FileResult], events: list[Event]) -> list[Diagnostic]:
+def cross_checks(results: list[FileResult], events: list[Event], registry: bool = False) -> list[Diagnostic]:
     """Checks that need every file: unique ids, related ids that exist, publisher spellings."""
     problems: list[Diagnostic] = []
     first_by_id: dict[str, str] = {}
@@ -347,6 +404,8 @@ def cross_checks(results: list[FileResult], events: list[Event]) -> list[Diagnos
                 problems.append(error(result.path, line, f"related event {related!r} does not exist{hint}",
                                       "unknown-related",
                                       f"write {near[0]!r}" if near else "an id is an event's file name without .md"))
+    if registry:  # publishers.yml names each publisher once: no spellings to compare
+        return problems
     spellings: dict[str, dict[str, str]] = {}  # publisher page → each spelling, with a file using it
     slugs: dict[str, str] = {}  # (a few publishers, cited thousands of times)
     for event in events:
@@ -384,22 +443,25 @@ def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, li
     cache = cache if cache is not None else CheckCache()
     places_key = _digest(inputs.places.data) if inputs.places else b""
     keys = tuple((f.path, _digest(f.data)) for f in inputs.events)
+    publishers_key = _digest(inputs.publishers.data) if inputs.publishers else b""
     whole = (keys, places_key, _digest(inputs.periods.data) if inputs.periods else b"", inputs.problems,
-             inputs.today, inputs.archives)
+             inputs.today, inputs.archives, publishers_key)
     if cache.last is not None and cache.last[0] == whole:
         timeline, problems = cache.last[1]
         return timeline, list(problems)
     places, problems = check_places(inputs.places)
     periods, period_problems = check_periods(inputs.periods)
-    problems += period_problems + list(inputs.problems)
+    publishers, publisher_problems = check_publishers(inputs.publishers)
+    registry = Registry.of(publishers) if inputs.publishers is not None else None
+    problems += period_problems + publisher_problems + list(inputs.problems)
     names = gazetteer(places)
     places_ok = not any(p.is_error and p.path == "places.yml" for p in problems) or bool(places)
     results: list[FileResult] = []
     for file, (_, digest) in zip(inputs.events, keys, strict=True):
-        key = (digest, places_key, inputs.today, inputs.archives)
+        key = (digest, places_key, inputs.today, inputs.archives, publishers_key)
         cached = cache.files.get(file.path)
         if cached is None or cached[0] != key:
-            cached = (key, check_event(file, names, places_ok, inputs.today, inputs.archives))
+            cached = (key, check_event(file, names, places_ok, inputs.today, inputs.archives, registry))
             cache.files[file.path] = cached
         results.append(cached[1])
     for gone in cache.files.keys() - {f.path for f in inputs.events}:
@@ -407,13 +469,13 @@ def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, li
     events = [checked.event for checked in results if checked.event is not None]
     for checked in results:
         problems += checked.problems
-    problems += cross_checks(results, events)
+    problems += cross_checks(results, events, registry is not None)
     if inputs.events and inputs.places is None and not any(p.path == "places.yml" for p in inputs.problems):
         problems.append(error("places.yml", 1, "places.yml is missing: every event needs a place from it",
                               "missing-places"))
     bad = {p.path for p in problems if p.is_error}
     events = sorted((e for e in events if e.path not in bad), key=lambda e: e.sort_key)
-    outcome = (Timeline(tuple(events), places, periods), sorted_unique(problems))
+    outcome = (Timeline(tuple(events), places, periods, publishers), sorted_unique(problems))
     cache.last = (whole, outcome)
     return outcome[0], list(outcome[1])
 

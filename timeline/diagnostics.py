@@ -90,6 +90,14 @@ CODES = {
     "link-unreachable": ("warning", "A url could not be checked: no answer, a timeout or a server error after retries."),
     "link-private": ("error", "A url whose host is a private, loopback or link-local address: it is never requested."),
     "archive-gone": ("warning", "An archived copy's address answers 404 or 410."),
+    "bad-choice": ("error", "A value that is not one of its key's words (a status, a kind of publisher, a grade)."),
+    "bad-figure": ("error", "A figure that is not a whole number or a range [low, high] from low to high."),
+    "status-unsupported": ("error", "A status its event does not meet: corroborated and verified need two independent "
+                           "sources, verified a verification note and archives, disputed a dispute, retracted a "
+                           "correction."),
+    "unknown-publisher": ("error", "With publishers.yml, a publisher (or an origin) it does not name; the message "
+                          "suggests the closest."),
+    "publishers-not-mapping": ("error", "publishers.yml is not a mapping from publisher ids to their fields."),
     # places.yml
     "missing-places": ("error", "There are events but no places.yml."),
     "places-not-mapping": ("error", "places.yml is not a mapping from place ids to their fields."),

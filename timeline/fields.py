@@ -19,9 +19,9 @@ from typing import Any
 import yaml
 
 from . import dates
-from .kinds import STR, Date, Degrees, Kind, OneOrMore, Reading, Records, Sha256, Slug, Slugs, Text, Url
+from .kinds import STR, Choice, Count, Date, Degrees, Kind, OneOrMore, Reading, Records, Sha256, Slug, Slugs, Text, Url
 from .load import Entry
-from .model import Event, Period, Place, Source
+from .model import FIGURES, STATUSES, Correction, Event, Period, Place, Publisher, Source
 
 # ---------------------------------------------------------------- fields and tables
 
@@ -150,9 +150,24 @@ SOURCES = Table("source", Source, (
     Field("accessed", Date(), False, "When you read it, in the same forms as `date`.", "2020-02-21"),
     Field("sha256", Sha256(), False, "The SHA-256 of a copy you saved (a PDF, a WARC, a screenshot): 64 hexadecimal "
           "digits, from `sha256sum FILE`.", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+    Field("by", Text(), False, "Who makes the claim, when it is not the publisher: `Turkish Defence Minister Hulusi "
+          "Akar`, `Syrian Observatory for Human Rights`. A claimant is not a publisher.",
+          "Syrian Observatory for Human Rights"),
+    *(Field(name, Count(), False, f"How many people the claim says were {name}: a whole number, or a range "
+            "`[low, high]` as the source gives it.", "13" if name == "killed" else "[12, 13]") for name in FIGURES),
+    Field("counted", Text(), False, "Whom the figures count, in a few words: `Syrian soldiers`, `civilians`.",
+          "Syrian soldiers"),
     Field("gone", Date(), False, "When the original was found offline (404 or 410). Readers then get the archived "
           "copy first; `check-links --fix` writes it.", "2026-11-30"),
 ), missing="source is missing its {key!r}", label="source ")
+
+CORRECTIONS = Table("correction", Correction, (
+    Field("date", Date(), True, "When the correction was made.", "2020-02-12",
+          if_missing="add a line 'date: YYYY-MM-DD' to the correction"),
+    Field("note", Text(), True, "What was wrong, in a sentence: `An earlier version said …`.",
+          "An earlier version gave the date as 4 February.",
+          if_missing="add a line 'note: <what an earlier version said>' to the correction"),
+), missing="correction is missing its {key!r}", label="correction ")
 
 EVENTS = Table("event", Event, (
     Field("title", Text(), True, "What happened, in one neutral line.",
@@ -175,6 +190,14 @@ EVENTS = Table("event", Event, (
           "[2020-01-29-maaret-al-numan-captured]"),
     Field("dispute", Text(), False, "When sources disagree: what they disagree on, shown as a notice. "
           "Give each source's version in its `claim`.", "Sources give different death tolls."),
+    Field("status", Choice(choices=STATUSES), False, "How sure the timeline is: `reported` (the default: one "
+          "source, or sources that are not independent), `corroborated` (two independent sources or more), "
+          "`verified` (and a `verification` note, and an archived copy of every source with a url), `disputed` "
+          "(sources disagree: needs `dispute`), `retracted` (withdrawn: needs a `corrections` entry).", "corroborated"),
+    Field("verification", Text(), False, "How the event was verified: geolocation of footage, official "
+          "confirmation, a visit.", "Geolocated from two videos by the editors."),
+    Field("corrections", Records(CORRECTIONS, empty="give each correction a date and a note", limit=MAX_SOURCES),
+          False, "Corrections made to the event, each with `date` and `note`, shown at the top of the page.", ""),
 ), missing="missing required key {key!r}")
 
 PLACES = Table("place", Place, (
@@ -189,6 +212,26 @@ PLACES = Table("place", Place, (
     Field("parent", Slug(), False, "The id of the place that contains it.", "idlib-province"),
     Field("description", Text(), False, "A sentence shown on the place page.", ""),
 ), missing="place {id!r} has no {key!r}")
+
+PUBLISHER_KINDS = ("news-agency", "newspaper", "broadcaster", "news-website", "monitor", "ngo", "government",
+                   "party-to-the-conflict", "social-media-account")
+GRADES = ("a", "b", "c", "d", "e", "f")
+
+PUBLISHERS = Table("publisher", Publisher, (
+    Field("name", Text(), True, "The name readers see.", "Ahram Online",
+          if_missing="add a line 'name: <the name readers see>' under the publisher"),
+    Field("aliases", OneOrMore(Text(), MAX_ALIASES), False, "Other spellings sources use; events may use any.",
+          "[Al-Ahram Online]"),
+    Field("kind", Choice(choices=PUBLISHER_KINDS), False, "What it is: " + ", ".join(PUBLISHER_KINDS) + ".",
+          "newspaper"),
+    Field("country", Text(), False, "Where it is based.", "Egypt"),
+    Field("language", Text(), False, "The language of what the timeline cites.", "English"),
+    Field("origin", Slug(), False, "The id of the publisher whose material it republishes (a wire story): its "
+          "sources then count as that publisher's when sources are counted as independent.", "reuters"),
+    Field("grade", Choice(choices=GRADES), False, "Reliability on the Admiralty scale: A completely reliable, "
+          "B usually reliable, C fairly reliable, D not usually reliable, E unreliable, F cannot be judged.", "b"),
+    Field("grade_basis", Text(), False, "Why that grade, in a sentence.", ""),
+), missing="publisher {id!r} has no {key!r}")
 
 PERIODS = Table("period", Period, (
     Field("id", Slug(), True, "A lowercase slug naming the period (in a list; or use it as the mapping key).",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .diagnostics import CODES
-from .fields import EVENTS, PERIODS, PLACES, SOURCES, Table
+from .fields import CORRECTIONS, EVENTS, PERIODS, PLACES, PUBLISHERS, SOURCES, Table
 
 # Each generated part sits between its two markers in docs/editing.md, committed (so the guide reads
 # whole on GitHub, where editors are sent) and rewritten by `python build_timeline.py schema`.
@@ -27,7 +27,9 @@ def fields_markdown() -> str:
     """The field reference of the editing guide."""
     return (f"### Event keys\n\n{_table(EVENTS)}\n\n### Source keys (each item of `sources`)\n\n"
             f"{_table(SOURCES)}\n\n### Place keys (in places.yml)\n\n{_table(PLACES)}\n\n"
-            f"### Period keys (in periods.yml)\n\n{_table(PERIODS)}\n")
+            f"### Period keys (in periods.yml)\n\n{_table(PERIODS)}\n\n"
+            f"### Correction keys (each item of `corrections`)\n\n{_table(CORRECTIONS)}\n\n"
+            f"### Publisher keys (in publishers.yml)\n\n{_table(PUBLISHERS)}\n")
 
 
 def codes_markdown() -> str:

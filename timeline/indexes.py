@@ -61,7 +61,7 @@ def filter_values(event: Event, publishers: list[str] | None = None) -> dict[str
     """What the reader's filters match an event by, and how its entry is drawn: one definition for the
     list items' data-* attributes and for timeline-index.json's rows. `publishers`: the slugs of its
     sources' publishers, when already known."""
-    return {"year": event.year, "tags": list(event.tags), "places": list(event.places),
+    return {"year": event.year, "status": event.status, "tags": list(event.tags), "places": list(event.places),
             "publishers": publishers if publishers is not None else sorted({publisher_slug(s.publisher)
                                                                              for s in event.sources}),
             "precision": event.start.precision + ("-span" if event.end else ""),

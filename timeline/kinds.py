@@ -4,6 +4,7 @@ what the model holds. The field tables (fields.py) give each key its kind.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -164,6 +165,79 @@ class Sha256(Text):
 
     def schema(self) -> dict:
         return _text_schema(rf"^\s*{SHA256_PATTERN}\s*$")
+
+
+@dataclass(frozen=True)
+class Choice(Text):
+    """One word of a fixed vocabulary (a status, a kind of publisher), any letter case."""
+
+    choices: tuple[str, ...] = ()
+
+    def read(self, r: Reading, what: str, line: int, node: yaml.Node) -> str | None:
+        value = super().read(r, what, line, node)
+        if value is None:
+            return None
+        if value.casefold() in self.choices:
+            return value.casefold()
+        close = difflib.get_close_matches(value.casefold(), self.choices, n=1, cutoff=0.6)
+        suggestion = f"; did you mean {close[0]!r}?" if close else ""
+        r.error(line, f"{what} {value!r} is not one of {', '.join(self.choices)}{suggestion}", "bad-choice",
+                f"write {close[0]!r}" if close else f"write one of: {', '.join(self.choices)}")
+        return None
+
+    def schema(self) -> dict:
+        """The words in any letter case, as `read` takes them (JSON Schema's patterns have no (?i))."""
+        def any_case(word: str) -> str:
+            return "".join(f"[{c}{c.upper()}]" if c.isalpha() else re.escape(c) for c in word)
+        return {"type": "string", "pattern": rf"^\s*({'|'.join(any_case(c) for c in self.choices)})\s*$",
+                "examples": list(self.choices)}
+
+
+MAX_COUNT = 100_000_000
+
+
+def _whole(node: yaml.Node) -> int | None:
+    """A YAML number that is a whole one: 13, 1_000, 0x10 and 13.0 too (JSON, as schemas see it, has
+    no difference between 13 and 13.0)."""
+    if not isinstance(node, yaml.ScalarNode) or tag_of(node) not in (INT, FLOAT):
+        return None
+    try:
+        value = int(node.value.replace("_", ""), 0) if tag_of(node) == INT else float(node.value.replace("_", ""))
+    except ValueError:
+        return None
+    return int(value) if isinstance(value, int) or value.is_integer() else None
+
+
+class Count(Kind):
+    """A number of people, as a source gives it: a whole number, or a range [low, high]."""
+
+    def read(self, r: Reading, what: str, line: int, node: yaml.Node) -> tuple[int, int] | None:
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        numbers = []
+        for item in items:
+            number = _whole(item)
+            if number is None:
+                r.error(line, f"{what} must be a whole number or a range [low, high], not {describe(node)}",
+                        "bad-figure", "write the number as the source gives it (13), or its range ([12, 13])")
+                return None
+            numbers.append(number)
+        if len(numbers) not in (1, 2) or any(n < 0 or n > MAX_COUNT for n in numbers):
+            r.error(line, f"{what} must be one number or two (a range), each from 0 to {MAX_COUNT:,}", "bad-figure",
+                    "write [low, high] for a range, or the single number")
+            return None
+        low, high = numbers[0], numbers[-1]
+        if low > high:
+            r.error(line, f"{what} range [{low}, {high}] is backwards", "bad-figure", f"write [{high}, {low}]")
+            return None
+        return low, high
+
+    def schema(self) -> dict:
+        number = {"type": "integer", "minimum": 0, "maximum": MAX_COUNT}
+        return {"oneOf": [number, {"type": "array", "items": number, "minItems": 1, "maxItems": 2}]}
+
+    def model(self, value: tuple[int, int]) -> Any:
+        from .model import Figure
+        return Figure(*value)
 
 
 class Date(Kind):

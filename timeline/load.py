@@ -350,10 +350,11 @@ class Inputs:
     problems: tuple[Diagnostic, ...] = ()  # what reading the folder found (links, unreadable files)
     today: dt.date | None = None  # what "in the future" is measured from; None: not checked
     archives: str = ""  # mkdocs.yml's `archives:` ("", "warn" or "require"): sources without an archived copy
+    publishers: SourceFile | None = None  # publishers.yml, when the project has one
 
     def with_events(self, extra: list[SourceFile]) -> Inputs:
         return Inputs(tuple(sorted((*self.events, *extra), key=lambda f: f.path)), self.places, self.periods,
-                      self.problems, self.today, self.archives)
+                      self.problems, self.today, self.archives, self.publishers)
 
 
 def describe_char(char: str) -> str:

@@ -235,7 +235,7 @@ class TimelineHook:
         if not os.environ.get(POLL):
             use_file_events(server)
         root = project_root(config)
-        for path in (root / "events", root / "places.yml", root / "periods.yml"):
+        for path in (root / "events", root / "places.yml", root / "periods.yml", root / "publishers.yml"):
             if path.exists():
                 server.watch(str(path))
         return server

@@ -137,6 +137,42 @@ class Place:
         return self.lat is not None and self.lon is not None
 
 
+STATUSES = ("reported", "corroborated", "verified", "disputed", "retracted")
+FIGURES = ("killed", "injured", "displaced", "missing", "detained")  # what a source's claim may count
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count as a source gives it: one number (low == high) or a range."""
+
+    low: int
+    high: int
+
+    def text(self) -> str:
+        return f"{self.low:,}" if self.low == self.high else f"{self.low:,}–{self.high:,}"
+
+
+@dataclass(frozen=True)
+class Correction:
+    date: PartialDate
+    note: str
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Who publishes sources (publishers.yml): a news agency, a newspaper, a monitor, a government…"""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str | None = None
+    country: str | None = None
+    language: str | None = None
+    origin: str | None = None  # the publisher whose material this one republishes (Ahram Online: Reuters)
+    grade: str | None = None  # reliability on the Admiralty scale, A (reliable) to F (cannot be judged)
+    grade_basis: str | None = None
+
+
 @dataclass(frozen=True)
 class Source:
     title: str
@@ -148,6 +184,20 @@ class Source:
     accessed: PartialDate | None = None  # when the editor read it
     sha256: str | None = None  # of a saved capture: what a court or an auditor can check a copy against
     gone: PartialDate | None = None  # when the original was found offline: readers get the archive first
+    by: str | None = None  # who makes the claim, when it is not the publisher (a minister, a monitor)
+    killed: Figure | None = None
+    injured: Figure | None = None
+    displaced: Figure | None = None
+    missing: Figure | None = None
+    detained: Figure | None = None
+    counted: str | None = None  # whom the figures count ("Syrian soldiers", "civilians")
+
+    def figures(self) -> list[tuple[str, Figure]]:
+        return [(name, f) for name in FIGURES if (f := getattr(self, name)) is not None]
+
+    @property
+    def claimant(self) -> str:
+        return self.by or self.publisher
 
 
 @dataclass(frozen=True)
@@ -163,6 +213,9 @@ class Event:
     related: tuple[str, ...] = ()
     dispute: str | None = None
     body: str = ""  # Markdown, as written
+    status: str = "reported"
+    verification: str | None = None  # how it was verified: geolocation, official confirmation…
+    corrections: tuple[Correction, ...] = ()
 
     def __hash__(self) -> int:  # (serve keeps fragments of pages keyed by events: hashed once, not each time)
         return self._hash
@@ -211,6 +264,7 @@ class Timeline:
     events: tuple[Event, ...]
     places: dict[str, Place] = field(default_factory=dict)
     periods: tuple[Period, ...] = ()  # in time order
+    publishers: dict[str, Publisher] = field(default_factory=dict)  # publishers.yml, when the project has one
 
     def by_id(self) -> dict[str, Event]:
         return {event.id: event for event in self.events}

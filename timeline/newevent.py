@@ -31,8 +31,10 @@ def questions() -> list[tuple[str, Field]]:
     """Every key `new` can be given, as (table name, field), sources' keys where `sources` is."""
     out: list[tuple[str, Field]] = []
     for f in EVENTS.fields:
-        if isinstance(f.kind, Records):
+        if f.key == "sources":
             out += [("source", s) for s in SOURCES.fields]
+        elif isinstance(f.kind, Records):
+            continue  # corrections are made to an existing event, not written by `new`
         else:
             out.append(("event", f))
     return out
@@ -198,8 +200,10 @@ def collect(answers: Answers, args, interactive: bool) -> tuple[dict[tuple[str, 
         print("New event. Press Tab to complete places, tags and publishers; Ctrl-C to stop without writing anything.")
     sources: list[dict] = []
     for f in EVENTS.fields:
-        if isinstance(f.kind, Records):
+        if f.key == "sources":
             sources = _sources(answers, args, interactive, problems, missing)
+        elif isinstance(f.kind, Records):
+            continue  # (corrections: see questions())
         elif _given(answers, args, "event", f, event, problems):
             continue
         elif interactive and f.prompt:

@@ -20,7 +20,7 @@ from .diagnostics import Diagnostic, error, warning
 from .load import MAX_FILE_BYTES, Inputs, SourceFile, printable, too_large
 from .settings import SettingsError, read_settings
 
-TOP_FILES = ("places.yml", "periods.yml")
+TOP_FILES = ("places.yml", "periods.yml", "publishers.yml")
 
 
 def inside(root: Path, path: Path) -> bool:
@@ -83,7 +83,7 @@ def load_project(root: Path) -> Inputs:
         if isinstance(content, Diagnostic):
             problems.append(content)
         top.append(SourceFile(name, content) if isinstance(content, bytes) else None)
-    return Inputs(tuple(events), top[0], top[1], tuple(problems), today(), archive_policy(root))
+    return Inputs(tuple(events), top[0], top[1], tuple(problems), today(), archive_policy(root), top[2])
 
 
 class _ConfigLoader(yaml.SafeLoader):

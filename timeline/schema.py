@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from .fields import EVENTS, PERIODS, PLACES
+from .fields import EVENTS, PERIODS, PLACES, PUBLISHERS
 from .kinds import MAX_SLUG, RESERVED_IDS, SLUG_PATTERN
 
 SCHEMA_BASE = "https://json-schema.org/draft/2020-12/schema"
@@ -20,8 +20,11 @@ PERIOD_IDS = {"pattern": f"^{SLUG_PATTERN}$", "maxLength": MAX_SLUG}
 
 def event_json_schema() -> dict:
     """Front matter of an event file."""
+    needs = {"disputed": "dispute", "retracted": "corrections", "verified": "verification"}  # (status rules a
+    rules = [{"if": {"properties": {"status": {"const": status}}, "required": ["status"]},  # schema can state)
+              "then": {"required": [key]}} for status, key in needs.items()]
     return {"$schema": SCHEMA_BASE, "$id": "event.schema.json", "title": "Timeline event front matter",
-            **EVENTS.schema()}
+            **EVENTS.schema(), "allOf": rules}
 
 
 def places_json_schema() -> dict:
@@ -29,6 +32,11 @@ def places_json_schema() -> dict:
     place["dependentRequired"] = {"lat": ["lon"], "lon": ["lat"]}
     return {"$schema": SCHEMA_BASE, "$id": "places.schema.json", "title": "Timeline gazetteer (places.yml)",
             "type": "object", "propertyNames": PLACE_IDS, "additionalProperties": place}
+
+
+def publishers_json_schema() -> dict:
+    return {"$schema": SCHEMA_BASE, "$id": "publishers.schema.json", "title": "Timeline publishers (publishers.yml)",
+            "type": "object", "propertyNames": PLACE_IDS, "additionalProperties": PUBLISHERS.schema()}
 
 
 def periods_json_schema() -> dict:
@@ -40,5 +48,5 @@ def periods_json_schema() -> dict:
 def json_schema_files() -> dict[str, str]:
     """schemas/*.json: written by `python build_timeline.py schema` and published with the site."""
     schemas = {"event.schema.json": event_json_schema(), "places.schema.json": places_json_schema(),
-               "periods.schema.json": periods_json_schema()}
+               "periods.schema.json": periods_json_schema(), "publishers.schema.json": publishers_json_schema()}
     return {name: json.dumps(schema, indent=2, ensure_ascii=False) + "\n" for name, schema in schemas.items()}

@@ -29,7 +29,7 @@
   if (!form) return;
   // Each filter, and what it matches: the list items' data-* attribute and timeline-index.json's
   // column of the same name (both written from indexes.filter_values).
-  var FIELDS = { tag: "tags", place: "places", publisher: "publishers", year: "year" };
+  var FIELDS = { tag: "tags", place: "places", publisher: "publishers", year: "year", status: "status" };
   var SHOW_AT_MOST = 500;
   var items = Array.prototype.slice.call(document.querySelectorAll("li.tl-item[data-year]"));
   var status = form.querySelector(".tl-status");
@@ -201,7 +201,7 @@
       var found = data.events.filter(function (event) {
         return matches(function (name) {
           var have = value(event, FIELDS[name]);
-          return name === "year" ? [String(have)] : have;
+          return name === "year" || name === "status" ? [String(have)] : have;
         }, state, value(event, "first"), value(event, "last"));
       });
       shown(found.map(function (event) { return [value(event, "id"), value(event, "places")]; }));
@@ -354,7 +354,18 @@
       point.x = clientX; point.y = 0;
       return point.matrixTransform(svg.getScreenCTM().inverse()).x;
     }
-    axis = { steps: steps, x: x };
+    axis = { steps: steps, x: x, stepOf: stepOf };
+    // The step a typed value falls in (2020, 2020-02 or 2020-02-05, whatever the steps are): for a
+    // range's start the last step starting at or before it, for its end the first ending at or after it.
+    function stepOf(value, end) {
+      if (!value) return end ? steps.length - 1 : 0;
+      if (end) {
+        for (var k = 0; k < steps.length; k++) if (high(steps[k]) >= high(value)) return k;
+        return steps.length - 1;
+      }
+      for (var m = steps.length - 1; m >= 0; m--) if (low(steps[m]) <= low(value)) return m;
+      return 0;
+    }
     selection = document.createElementNS(NS, "rect");
     selection.setAttribute("class", "tl-ov-selection");
     selection.setAttribute("y", top); selection.setAttribute("height", bottom - top);
@@ -372,8 +383,7 @@
       handle.setAttribute("aria-valuemax", String(steps.length - 1));
       handle.addEventListener("keydown", function (event) {
         var r = range(), box = i ? toBox : fromBox;
-        var at = steps.indexOf((i ? r.to : r.from).slice(0, byMonth ? 7 : 10));
-        if (at === -1) at = i ? steps.length - 1 : 0;
+        var at = stepOf(i ? r.to : r.from, i === 1);
         var moves = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1, PageDown: -12, PageUp: 12 };
         if (event.key in moves) at += moves[event.key];
         else if (event.key === "Home") at = 0;
@@ -381,8 +391,11 @@
         else if (event.key !== "Enter") return;
         event.preventDefault();
         at = Math.max(0, Math.min(steps.length - 1, at));
-        var other = steps.indexOf(((i ? r.from : r.to) || "").slice(0, byMonth ? 7 : 10));
-        if (other !== -1) at = i ? Math.max(at, other) : Math.min(at, other);
+        var otherValue = i ? r.from : r.to;
+        if (otherValue) {
+          var other = stepOf(otherValue, i === 0);
+          at = i ? Math.max(at, other) : Math.min(at, other);
+        }
         box.value = steps[at];
         apply();
       });
@@ -422,8 +435,8 @@
     var b = r.to ? axis.x(r.to, true) : axis.x(steps[steps.length - 1], true);
     selection.setAttribute("x", Math.min(a, b)); selection.setAttribute("width", Math.max(0, Math.abs(b - a)));
     selection.style.display = r.from || r.to ? "" : "none";
-    [[handles[0], a, r.from || steps[0], r.from ? steps.indexOf(r.from.slice(0, steps[0].length)) : 0],
-     [handles[1], b, r.to || steps[steps.length - 1], r.to ? steps.indexOf(r.to.slice(0, steps[0].length)) : steps.length - 1]]
+    [[handles[0], a, r.from || steps[0], axis.stepOf(r.from, false)],
+     [handles[1], b, r.to || steps[steps.length - 1], axis.stepOf(r.to, true)]]
       .forEach(function (h) {
         h[0].setAttribute("x", h[1] - 2);
         h[0].setAttribute("aria-valuenow", String(Math.max(0, h[3])));

@@ -10,7 +10,8 @@ from ..model import Timeline, date_label
 from ..urls import Urls, event_uri, place_uri, tag_uri
 from .common import ordered
 
-COLUMNS = ("id", "title", "date_text", "start", "url", "year", "precision", "tags", "places", "publishers", "first", "last")
+COLUMNS = ("id", "title", "date_text", "start", "url", "year", "precision", "tags", "places", "publishers", "first",
+           "last", "status")
 
 
 def filter_index(timeline: Timeline, urls: Urls) -> str:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 
+from ..claims import claimed
 from ..dates import CANONICAL_PATTERN
 from ..fields import LATITUDE, LONGITUDE
 from ..markup import Renderer
-from ..model import PRECISIONS, Event, Period, Timeline, human_range
+from ..model import PRECISIONS, STATUSES, Event, Period, Timeline, human_range
 from ..urls import Urls, event_uri, publisher_slug
 from .common import dumps, iso, ordered, periods, places_of
 
@@ -25,7 +26,13 @@ def event_record(event: Event, timeline: Timeline, urls: Urls) -> dict:
         "tags": list(event.tags),
         "sources": [{"title": s.title, "publisher": s.publisher, "publisher_id": publisher_slug(s.publisher),
                      "url": s.url, "published": iso(s.published), "claim": s.claim, "archive": s.archive,
-                     "accessed": iso(s.accessed), "sha256": s.sha256, "gone": iso(s.gone)} for s in event.sources],
+                     "accessed": iso(s.accessed), "sha256": s.sha256, "gone": iso(s.gone), "by": s.by,
+                     "figures": {name: [f.low, f.high] for name, f in s.figures()}, "counted": s.counted}
+                    for s in event.sources],
+        "status": event.status,
+        "verification": event.verification,
+        "corrections": [{"date": c.date.iso(), "note": c.note} for c in event.corrections],
+        "figures": {c.name: [c.low, c.high] for c in claimed(event)},
         "related": list(event.related),
         "dispute": event.dispute,
         "url": urls.url(event_uri(event.id)),
@@ -103,6 +110,9 @@ EVENTS_SCHEMA = {
             "accessed": _DATE_OR_NULL,
             "sha256": _nullable("string"),
             "gone": _DATE_OR_NULL,
+            "by": _nullable("string"),
+            "figures": {"type": "object"},
+            "counted": _nullable("string"),
         }),
         "event": _object({
             "id": {"type": "string"},
@@ -117,6 +127,10 @@ EVENTS_SCHEMA = {
             "sources": {"type": "array", "items": {"$ref": "#/$defs/source"}},
             "related": _STRINGS,
             "dispute": _nullable("string"),
+            "status": {"enum": list(STATUSES)},
+            "verification": _nullable("string"),
+            "corrections": {"type": "array", "items": {"type": "object"}},
+            "figures": {"type": "object", "description": "each kind of figure: [lowest, highest] across the sources"},
             "url": {"type": "string", "description": "relative to the site's root"},
             "body": {"type": "string", "description": "Markdown, as written"},
         }),

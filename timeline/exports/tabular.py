@@ -4,12 +4,14 @@ from __future__ import annotations
 import csv
 import io
 
-from ..model import Timeline, human_range
+from ..claims import claimed
+from ..model import FIGURES, Timeline, human_range
 from ..urls import Urls, event_uri
 from .common import dumps, iso, ordered, places_of
 
 CSV_COLUMNS = ["id", "title", "start", "end", "precision", "date_text", "places", "place_ids", "latitude",
-               "longitude", "tags", "publishers", "source_urls", "dispute", "url"]
+               "longitude", "tags", "publishers", "source_urls", "dispute", "url", "status",
+               *(f"{name}_{bound}" for name in FIGURES for bound in ("low", "high")), "claimants"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -24,6 +26,10 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _bounds(claim) -> tuple[int | None, int | None]:
+    return (claim.low, claim.high) if claim else (None, None)
+
+
 def events_csv(timeline: Timeline, urls: Urls) -> str:
     out = io.StringIO()
     writer = csv.writer(out)  # lineterminator "\r\n", as RFC 4180 and spreadsheets expect
@@ -32,11 +38,14 @@ def events_csv(timeline: Timeline, urls: Urls) -> str:
         places = places_of(event, timeline)
         located = next((p for p in places if p.has_coordinates), None)
         publishers = list(dict.fromkeys(s.publisher for s in event.sources))  # unique, in source order
+        figures = {c.name: c for c in claimed(event)}
         row = [event.id, event.title, event.start.iso(), iso(event.end), event.start.precision,
                human_range(event.start, event.end), "; ".join(p.name for p in places),
                "; ".join(p.id for p in places), located.lat if located else None, located.lon if located else None,
                "; ".join(event.tags), "; ".join(publishers), "; ".join(s.url for s in event.sources if s.url),
-               event.dispute, urls.url(event_uri(event.id))]
+               event.dispute, urls.url(event_uri(event.id)), event.status,
+               *(bound for name in FIGURES for bound in _bounds(figures.get(name))),
+               "; ".join(dict.fromkeys(s.claimant for s in event.sources if s.claim or s.figures()))]
         writer.writerow([csv_cell(value) for value in row])
     return out.getvalue()
 
@@ -54,5 +63,6 @@ def events_geojson(timeline: Timeline, urls: Urls) -> str:
         features.append({"type": "Feature", "id": event.id, "geometry": geometry, "properties": {
             "id": event.id, "title": event.title, "start": event.start.iso(), "end": iso(event.end),
             "precision": event.start.precision, "date_text": human_range(event.start, event.end),
-            "places": [p.name for p in places], "tags": list(event.tags), "url": urls.url(event_uri(event.id))}})
+            "places": [p.name for p in places], "tags": list(event.tags), "url": urls.url(event_uri(event.id)),
+            "status": event.status, "figures": {c.name: [c.low, c.high] for c in claimed(event)}}})
     return dumps({"type": "FeatureCollection", "features": features})

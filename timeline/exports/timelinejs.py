@@ -10,9 +10,9 @@ import json
 import re
 from html.parser import HTMLParser
 
-from ..fields import EVENTS, SOURCES
+from ..fields import CORRECTIONS, EVENTS, SOURCES
 from ..markup import Renderer, esc
-from ..model import Event, PartialDate, Timeline, human_range
+from ..model import Event, Figure, PartialDate, Source, Timeline, human_range
 from .common import ordered, periods
 
 TJS_PARTS = ("year", "month", "day", "hour", "minute", "second")
@@ -78,8 +78,11 @@ def _value(value: object) -> object:
         return value.iso()
     if isinstance(value, tuple):
         return [_value(item) for item in value]
-    if hasattr(value, "__dataclass_fields__"):  # a Source
-        return {f.key: _value(getattr(value, f.attr or f.key)) for f in SOURCES.fields
+    if isinstance(value, Figure):  # as written: a number, or [low, high]
+        return value.low if value.low == value.high else [value.low, value.high]
+    if hasattr(value, "__dataclass_fields__"):  # a Source or a Correction
+        table = SOURCES if isinstance(value, Source) else CORRECTIONS
+        return {f.key: _value(getattr(value, f.attr or f.key)) for f in table.fields
                 if getattr(value, f.attr or f.key) is not None}
     return value
 

@@ -94,6 +94,36 @@ def time_element(event: Event) -> str:
             f"{esc(date_label(event.start, event.end))}</time>")
 
 
+STATUS_WORDS = {  # (label, what it means, in plain words)
+    "reported": ("Reported", "reported by the sources cited, not corroborated by an independent one"),
+    "corroborated": ("Corroborated", "reported by at least two independent sources"),
+    "verified": ("Verified", "verified by the editors, with archived copies of every source"),
+    "disputed": ("Disputed", "the sources disagree on it"),
+    "retracted": ("Retracted", "withdrawn: see the correction"),
+}
+
+
+def status_badge(event: Event) -> str:
+    label, meaning = STATUS_WORDS[event.status]
+    return (f'<span class="tl-badge tl-badge-{event.status}" title="{esc(meaning)}">{label}'
+            f'<span class="tl-sr-only">: {esc(meaning)}</span></span>')
+
+
+def figures_line(totals, rule: str) -> str:
+    """Totals over some events, with the rule they follow (claims.totals)."""
+    if not totals.events:
+        return ""
+    parts = [f"{name} {totals.low[name]:,}" + (f"–{totals.high[name]:,}" if totals.high[name] != totals.low[name] else "")
+             for name in totals.low]
+    return (f'<p class="tl-totals"><strong>Figures reported</strong> ({plural(totals.events, "event")} of a '
+            f"single day): {esc(', '.join(parts))}. <span class=\"tl-rule\">{esc(rule)}</span></p>\n")
+
+
+COUNTING_RULE = ("Events of a single day only (a count over a month or longer may include them); low: the sum "
+                 "of each event's lowest figure, high: of its highest. Within an event, sources' figures are "
+                 "alternatives, never added together.")
+
+
 def count_line(count: int) -> str:
     return f'<p class="tl-count">{count} event{"s" if count != 1 else ""}.</p>'
 
@@ -115,7 +145,7 @@ def _item(plan: Plan, here: str, event: Event) -> str:
     values = ix.values[event.id]
     places = ", ".join(plan.link(here, place_uri(p), ix.place_name(p), auto=True) for p in event.places)
     tags = " ".join(plan.link(here, tag_uri(t), t, "tl-tag") for t in event.tags)
-    flag = ' <span class="tl-flag">sources differ</span>' if event.dispute else ""
+    flag = (' <span class="tl-flag">sources differ</span>' if event.dispute else "") + " " + status_badge(event)
     names = sorted({s.publisher for s in event.sources}, key=str.casefold)
     sourcing = (f'<span class="tl-sourcing">{plural(len(event.sources), "source")}: '
                 + ", ".join(f'<span dir="auto">{esc(n)}</span>' for n in names) + "</span>")
@@ -123,7 +153,8 @@ def _item(plan: Plan, here: str, event: Event) -> str:
     periods = ix.periods_of[event.id]
     band = f" {ix.band(periods[-1])}" if periods else ""
     anchor = f' id="{event_anchor(event.id)}"' if ix.listing.get(event.id) == here else ""
-    data = {"event": event.id, "year": values["year"], "first": values["first"], "last": values["last"],
+    data = {"event": event.id, "year": values["year"], "status": values["status"], "first": values["first"],
+            "last": values["last"],
             "periods": [p.id for p in periods], "tags": values["tags"], "places": values["places"],
             "publishers": values["publishers"]}
     attributes = " ".join(f'data-{name}="{" ".join(v) if isinstance(v, list) else v}"' for name, v in data.items())

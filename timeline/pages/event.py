@@ -2,10 +2,11 @@
 claim, related events and the events that refer to it, and the previous and next events."""
 from __future__ import annotations
 
+from ..claims import claimed
 from ..markup import attr, esc, heading
 from ..model import Event, human_range
 from ..urls import event_anchor, event_uri, place_uri, source_uri, tag_uri
-from .common import HtmlPage, Plan, item, period_link, time_element
+from .common import STATUS_WORDS, HtmlPage, Plan, item, period_link, status_badge, time_element
 
 
 def event_page(plan: Plan, index: int) -> HtmlPage:
@@ -13,7 +14,13 @@ def event_page(plan: Plan, index: int) -> HtmlPage:
     event = ix.events[index]
     here = event_uri(event.id)
     out = [f'<h1 class="tl-event-title" dir="auto">{esc(event.title)}</h1>\n']
-    facts = [f"<dt>Date</dt><dd>{time_element(event)}</dd>"]
+    for correction in event.corrections:  # at the top, as newsrooms print them
+        out.append(f'<p class="tl-correction"><strong>Correction, {esc(correction.date.human())}:</strong> '
+                   f'<span dir="auto">{esc(correction.note)}</span></p>\n')
+    label, meaning = STATUS_WORDS[event.status]
+    how = f' <span class="tl-verification">How: {esc(event.verification)}</span>' if event.verification else ""
+    facts = [f"<dt>Status</dt><dd>{status_badge(event)} {esc(meaning[0].upper() + meaning[1:])}.{how}</dd>",
+             f"<dt>Date</dt><dd>{time_element(event)}</dd>"]
     label = "Places" if len(event.places) > 1 else "Place"
     facts.append(f"<dt>{label}</dt><dd>" + ", ".join(plan.link(here, place_uri(p), ix.place_name(p), auto=True)
                                                     for p in event.places) + "</dd>")
@@ -31,6 +38,7 @@ def event_page(plan: Plan, index: int) -> HtmlPage:
     if event.dispute:
         out.append('<div class="admonition warning tl-dispute"><p class="admonition-title">Sources differ</p>'
                    f"<p>{esc(event.dispute)} Each source's account is given with it below.</p></div>\n")
+    out.append(_figures(event))
     if event.body.strip():
         out.append('<div class="tl-body" dir="auto">' + plan.renderer.body(event.body) + "</div>\n")
     out.append(heading(2, "Sources"))
@@ -38,6 +46,18 @@ def event_page(plan: Plan, index: int) -> HtmlPage:
     out.append(_related(plan, here, event))
     out.append(prev_next(plan, index))
     return HtmlPage(event.title, "".join(out), f"{human_range(event.start, event.end)}: {event.title}")
+
+
+def _figures(event: Event) -> str:
+    """Each kind of figure as the range across the sources, with who gives what: never one number
+    picked silently."""
+    rows = []
+    for c in claimed(event):
+        given = "; ".join(f'<span dir="auto">{esc(who)}</span> {f.text()}' + (f" ({esc(counted)})" if counted else "")
+                          for who, f, counted in c.by)
+        rows.append(f"<li><strong>{c.text()} {c.name}</strong>, by source: {given}</li>")
+    return ('<div class="tl-figures"><p class="tl-figures-title">Figures, as each source gives them</p>'
+            f'<ul>{"".join(rows)}</ul></div>\n') if rows else ""
 
 
 def _on_timeline(plan: Plan, event: Event) -> str:
@@ -87,7 +107,8 @@ def _source(plan: Plan, here: str, source) -> str:
              if link else esc(source.title))
     published = (f', <time datetime="{source.published.iso()}">{esc(source.published.human())}</time>'
                  if source.published else "")
-    claim = (f'<p class="tl-claim" dir="auto"><span class="tl-claim-label">{esc(source.publisher)} reports:</span> '
+    who = (f"{esc(source.by)}, according to {esc(source.publisher)}," if source.by else esc(source.publisher))
+    claim = (f'<p class="tl-claim" dir="auto"><span class="tl-claim-label">{who} reports:</span> '
              f"{esc(source.claim)}</p>" if source.claim else "")
     publisher = plan.link(here, source_uri(plan.ix.publisher_slugs[source.publisher]), source.publisher,
                           auto=True)

@@ -32,9 +32,35 @@ def source_page(plan: Plan, slug: str) -> tuple[HtmlPage, dict[str, HtmlPage]]:
             if source.published else ""
         rows.append(f"<li><cite>{cited}</cite>{when}</li>")
     listing, years = split_listing(plan, here, events, f"Source: {name}")
-    return HtmlPage(f"Source: {name}", f"<h1>Source: {esc(name)}</h1>\n"
+    return HtmlPage(f"Source: {name}", f"<h1>Source: {esc(name)}</h1>\n" + _publisher_facts(plan, name)
                     + heading(2, "Articles cited") + '<ul class="tl-articles">\n' + "\n".join(rows) + "\n</ul>\n"
                     + heading(2, "Events") + count_line(len(events)) + "\n" + listing), years
+
+
+def _publisher_facts(plan: Plan, name: str) -> str:
+    """What publishers.yml says of a publisher: its kind, country, language, origin and grade."""
+    registry = plan.ix.timeline.publishers
+    publisher = next((p for p in registry.values() if p.name == name), None)
+    if publisher is None:
+        return ""
+    facts = []
+    if publisher.kind:
+        facts.append(f"<dt>Kind</dt><dd>{esc(publisher.kind.replace('-', ' '))}</dd>")
+    where = ", ".join(x for x in (publisher.country, publisher.language) if x)
+    if where:
+        facts.append(f"<dt>Country, language</dt><dd>{esc(where)}</dd>")
+    if publisher.origin and publisher.origin in registry:
+        facts.append(f"<dt>Republishes</dt><dd>{esc(registry[publisher.origin].name)}: its stories count as "
+                     f"{esc(registry[publisher.origin].name)}'s when sources are counted as independent</dd>")
+    if publisher.grade:
+        basis = f" {esc(publisher.grade_basis)}" if publisher.grade_basis else ""
+        facts.append(f"<dt>Reliability</dt><dd>{publisher.grade.upper()} on the Admiralty scale "
+                     f"({GRADE_WORDS[publisher.grade]}).{basis}</dd>")
+    return '<dl class="tl-facts">' + "".join(facts) + "</dl>\n" if facts else ""
+
+
+GRADE_WORDS = {"a": "completely reliable", "b": "usually reliable", "c": "fairly reliable",
+               "d": "not usually reliable", "e": "unreliable", "f": "reliability cannot be judged"}
 
 
 def index_page(plan: Plan, title: str, here: str, column: str, rows: list[tuple[str, str, int, str]],

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import math
 
+from ..claims import totals
 from ..markup import attr, esc, heading, json_in_html, plural
 from ..model import Place
 from ..urls import MAP, PLACES_INDEX, WORLD, asset, place_uri
-from .common import HtmlPage, Plan, count_line, split_listing
+from .common import COUNTING_RULE, HtmlPage, Plan, count_line, figures_line, split_listing
 
 MAP_DATA_ID = "tl-map-data"
 
 
+NEIGHBOURS, NEIGHBOUR_KM = 30, 200  # what a place page's map shows around the place: each page stays small
 CORE_SHARE = 0.8  # the first view fits the places nearest the busiest ones holding this share of events
 
 
@@ -131,8 +133,10 @@ def place_page(plan: Plan, place: Place) -> tuple[HtmlPage, dict[str, HtmlPage]]
         out.append('<dl class="tl-facts">' + "".join(facts) + "</dl>\n")
     if place.description:
         out.append(f"<p>{esc(place.description)}</p>\n")
-    if place.has_coordinates:  # among the other places with events, for context
-        others = [ix.timeline.places[p] for p in sorted(ix.by_place) if p != place.id]
+    if place.has_coordinates:  # among the nearest other places with events, for context
+        near = sorted((p for i in ix.by_place if i != place.id and (p := ix.timeline.places[i]).has_coordinates),
+                      key=lambda p: (_km(place, p), p.id))
+        others = [p for p in near[:NEIGHBOURS] if _km(place, p) <= NEIGHBOUR_KM]
         out.append(map_block(plan, here, [place, *others], f"Map of {place.name} and the places around it",
                              focus=place.id))
     inside = ix.children.get(place.id, [])
@@ -141,6 +145,6 @@ def place_page(plan: Plan, place: Place) -> tuple[HtmlPage, dict[str, HtmlPage]]
                    + ", ".join(plan.link(here, place_uri(p.id), p.name) for p in inside) + "</p>\n")
     events = ix.by_place.get(place.id, [])
     listing, years = split_listing(plan, here, events, place.name)
-    out.append(heading(2, "Events") + count_line(len(events)) + "\n")
+    out.append(heading(2, "Events") + count_line(len(events)) + "\n" + figures_line(totals(events), COUNTING_RULE))
     out.append(listing)
     return HtmlPage(place.name, "".join(out)), years

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..claims import totals
 from ..indexes import by_year
 from ..markup import attr, esc, front_matter
-from ..model import MONTHS, human_range
+from ..model import MONTHS, STATUSES, human_range
 from ..urls import FILTER_INDEX, HOME, month_uri, year_uri
-from .common import Fragments, MarkdownPage, Plan, count_line, event_list, grouped, period_dates, period_link, period_marks
+from .common import (
+    COUNTING_RULE,
+    STATUS_WORDS,
+    Fragments,
+    MarkdownPage,
+    Plan,
+    count_line,
+    event_list,
+    figures_line,
+    grouped,
+    period_dates,
+    period_link,
+    period_marks,
+)
 from .overview import overview
 from .places import map_block
 
@@ -25,8 +39,10 @@ def periods_legend(plan: Plan, here: str) -> str:
             if period.description else ""
         target = period_link(plan, here, period)
         name = f'<a href="{target}">{esc(period.title)}</a>' if target else esc(period.title)
+        inside = [e for e in plan.ix.events if period.contains(e)]
         items.append(f'<li class="{plan.ix.band(period)}">{name} '
-                     f'<span class="tl-period-dates">({esc(period_dates(period))})</span>{description}</li>')
+                     f'<span class="tl-period-dates">({esc(period_dates(period))})</span>{description}'
+                     + figures_line(totals(inside), COUNTING_RULE) + "</li>")
     return '<ul class="tl-periods" aria-label="Periods">\n' + "\n".join(items) + "\n</ul>\n"
 
 
@@ -49,6 +65,8 @@ def filters(plan: Plan) -> str:
         ("publisher", "Sources", sorted(((slug, ix.publisher_names[slug], len(es))
                                         for slug, es in ix.by_publisher.items()), key=lambda o: o[1].casefold())),
         ("year", "Years", [(str(y), str(y), n) for y, n in sorted(year_counts(plan).items())]),
+        ("status", "Status", [(s, STATUS_WORDS[s][0], n) for s in STATUSES
+                              if (n := sum(e.status == s for e in ix.events))]),
     ]
     index = f' data-index="{attr(plan.urls.href(HOME, FILTER_INDEX))}"' if ix.listing_pages else ""
     first, last = (ix.events[0].start.iso()[:7], (ix.events[-1].end or ix.events[-1].start).iso()[:7]) \
