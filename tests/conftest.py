@@ -1,6 +1,7 @@
 """Shared helpers: write a tiny project into tmp_path and run the real CLI on it."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -12,6 +13,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from timeline import cli  # noqa: E402
+
+# The example site's pages would show this repository's own history, which every commit changes:
+# the golden files and the tests see none (tests/test_history.py makes repositories of its own).
+os.environ.setdefault("TIMELINE_HISTORY", "off")
 
 # tests/browser.py: the browser tests' shared fixtures (the example site served, one Chromium per module).
 pytest_plugins = ("browser",)

@@ -10,6 +10,7 @@ data file the build writes (exports, schemas, search index, sitemap) is kept who
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -75,8 +76,9 @@ def paged_project(target: Path) -> Path:
 
 
 def build(root: Path, site: Path) -> None:
+    env = {**os.environ, "TIMELINE_HISTORY": "off"}  # (the repository's own history changes with every commit)
     result = subprocess.run([sys.executable, str(REPO / "build_timeline.py"), "build", "-q", "--site-dir", str(site)],
-                            cwd=root, capture_output=True, text=True, timeout=600)
+                            cwd=root, capture_output=True, text=True, timeout=600, env=env)
     if result.returncode != 0:
         raise SystemExit(f"build failed in {root}:\n{result.stderr}")
 

@@ -80,3 +80,13 @@ def test_the_link_checker_benchmark_runs_and_a_second_run_asks_nothing(tmp_path)
     assert figures["ok"] == 300 and figures["second_run_requests"] == 0
     assert figures["urls_per_s"] > 0 and figures["peak_mb"] > 0
     assert "addresses/s" in result.stdout
+
+
+def test_the_history_benchmark_runs_and_reports_its_ratio(tmp_path):
+    out = tmp_path / "history.json"
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "history_bench.py"), "--events", "60",
+                             "--commits", "120", "--json", str(out)], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["revisions"] >= 60 + 100 and figures["ratio"] > 0
+    assert "ratio" in result.stdout

@@ -89,7 +89,7 @@ def test_plan_pages_plans_every_kind_of_page_for_what_the_timeline_holds():
     tagged = Timeline(tuple(replace(e, tags=("t",)) if i % 2 else e for i, e in enumerate(timeline.events)),
                       timeline.places)
     pages = plan_pages(make_plan(tagged, Settings(page_size=5)))
-    assert sorted(pages) == sorted(["index.md", "map.md", "places/index.md", "tags/index.md", "sources/index.md",
+    assert sorted(pages) == sorted(["index.md", "map.md", "places/index.md", "tags/index.md", "sources/index.md", "changes.md",
                                     "timeline/2018.md", "timeline/2019.md", "timeline/2020.md", "places/p.md",
                                     "places/p/2018.md", "places/p/2019.md", "places/p/2020.md", "tags/t.md",
                                     "tags/t/2018.md", "tags/t/2019.md", "tags/t/2020.md", "sources/p.md",

@@ -146,7 +146,7 @@ def test_every_code_is_documented_and_tested():
     # link-* and archive-gone: at the lines check-links reports, tested against a local server in test_links.py.
     assert set(CODES) - tested == {"unreadable", "symlink", "import-unreadable", "import-skipped", "import-note",
                                    "special-file", "link-gone", "link-moved", "link-unreachable", "link-private",
-                                   "archive-gone"}
+                                   "archive-gone", "correction-changed"}  # (test_history.py)
 
 
 def test_valid_event_has_no_output(project):

@@ -239,3 +239,10 @@ def test_a_weekly_workflow_checks_the_links_and_fails_on_dead_originals():
     cached = [s for s in steps(links) if s.get("uses", "").startswith("actions/cache@")]
     assert cached and cached[0]["with"]["path"] == ".timeline-cache"
     assert ".timeline-cache" in (REPO / ".gitignore").read_text(encoding="utf-8")
+
+
+def test_ci_has_the_whole_history_and_keeps_published_corrections(ci):
+    checkout = next(s for s in steps(ci, "check") if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # a shallow clone has no history to show
+    step = next(s for s in steps(ci, "check") if "check-corrections" in s.get("run", ""))
+    assert step["if"] == "github.event_name == 'pull_request'" and "origin/$GITHUB_BASE_REF" in step["run"]

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import sitedir
-from .check import CheckCache, check_project
+from .check import CheckCache, check_project, event_id
 from .diagnostics import error, report_order
 from .report import report, show
 
@@ -72,6 +72,15 @@ def cmd_check_links(root: Path, args) -> int:
     print(f"{errors} error{'s' if errors != 1 else ''}, {len(problems) - errors} warning"
           f"{'s' if len(problems) - errors != 1 else ''}", file=sys.stderr)
     return 1 if errors else 0
+
+
+def cmd_check_corrections(root: Path, args) -> int:
+    from .history import check_corrections
+    from .project import load_project
+    current = {event_id(f.path): (f.path, f.data) for f in load_project(root).events}
+    problems = check_corrections(root, args.base, current)
+    show(sorted(problems, key=report_order), args.format, root)
+    return 1 if problems else 0
 
 
 def cmd_validate(root: Path, args) -> int:
@@ -331,6 +340,11 @@ def parser() -> argparse.ArgumentParser:
                    help="the save endpoint, followed by the address to save (default: the Wayback Machine's)")
     k.add_argument("--allow-private", action="store_true",
                    help="allow private and loopback addresses (for tests against a local server; never in CI)")
+    cc = sub.add_parser("check-corrections", help="in a pull request: exit 1 if a published correction was removed "
+                                                  "or edited, compared with the target branch")
+    cc.add_argument("--base", required=True, help="the target branch as git names it (origin/main)")
+    cc.add_argument("--format", choices=["text", "github"], default="text",
+                    help="text: PATH:LINE: error: MESSAGE; github: GitHub Actions annotations")
     i = sub.add_parser("import", help="bring events in from another format")
     i.add_argument("format", choices=["timelinejs"], help="timelinejs: TimelineJS3 JSON, or its Google Sheet as CSV")
     i.add_argument("file", help="the file to import")
@@ -345,7 +359,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "new": cmd_new, "fmt": cmd_fmt,
-            "schema": cmd_schema, "import": cmd_import, "check-links": cmd_check_links}
+            "schema": cmd_schema, "import": cmd_import, "check-links": cmd_check_links,
+            "check-corrections": cmd_check_corrections}
 
 
 def main(argv: list[str] | None = None, fallback_root: Path | None = None) -> int:

@@ -98,6 +98,8 @@ CODES = {
     "unknown-publisher": ("error", "With publishers.yml, a publisher (or an origin) it does not name; the message "
                           "suggests the closest."),
     "publishers-not-mapping": ("error", "publishers.yml is not a mapping from publisher ids to their fields."),
+    "correction-changed": ("error", "In a pull request, a published correction was removed or edited "
+                           "(check-corrections compares with the target branch)."),
     # places.yml
     "missing-places": ("error", "There are events but no places.yml."),
     "places-not-mapping": ("error", "places.yml is not a mapping from place ids to their fields."),

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from . import benchreport, engine
 from .check import CheckCache, check_project
 from .diagnostics import Diagnostic
 from .guide import fill
+from .history import History, git_head, read_history
 from .markup import Renderer
 from .model import Timeline
 from .problems import banner, problem_pages
@@ -32,7 +34,7 @@ from .security import Policy, add_external_rel, known_scripts
 from .settings import Settings, SettingsError, check_addresses, read_settings
 from .site import NAV_PAGES, HtmlPage, MarkdownPage, SitePlan, plan_site
 from .sitedir import prune_theme_files, search_languages
-from .urls import ASSETS, FILTER_INDEX, HOME, WORLD, Urls
+from .urls import ASSETS, CHANGES, FILTER_INDEX, HOME, WORLD, Urls
 from .watching import use_file_events
 
 ASSET_FILES = Path(__file__).parent / "assets"  # served under assets/timeline/
@@ -114,6 +116,7 @@ class TimelineHook:
         # MkDocs makes a new template environment for every build; serve's rebuilds reuse the compiled
         # templates (jinja checks each template's source, so an edited override is compiled again).
         self.templates = CompiledTemplates()
+        self.history = History()  # read again only when HEAD moves (serve rebuilds on every save)
 
     def on_startup(self, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -165,8 +168,9 @@ class TimelineHook:
         key = site_key(config)
         if (self.last.site_dir, self.last.key) != (config.site_dir, key):
             self.last = Written(config.site_dir, key)
+        history = self.read_history(config)
         build.plan = plan_site(timeline, take_intro(files), build.settings, Urls(config.use_directory_urls),
-                               self.renderer, config.site_url or None, config.site_name)
+                               self.renderer, config.site_url or None, config.site_name, history)
         if self.serving and any(p.is_error for p in problems):
             details = {p: context(project_root(config), p, {}) for p in problems}
             build.banner = banner(problems, details)
@@ -186,7 +190,23 @@ class TimelineHook:
         if isinstance(planned, HtmlPage):
             page.meta.update(planned.meta())
             return markdown
+        if planned is None and HISTORY_MARKER in markdown:
+            markdown = markdown.replace(HISTORY_MARKER, history_note(self.history))
         return markdown if planned is not None else hand_written(markdown, config)
+
+    def read_history(self, config) -> History:
+        """The events' history from git, unless TIMELINE_HISTORY=off (the golden files: a commit
+        must not change them). A shallow clone has none, and CI is told."""
+        if os.environ.get(HISTORY_SWITCH, "").lower() in ("off", "0", "false", "no"):
+            self.history = History()
+            return self.history
+        root = project_root(config)
+        if not self.history.head or self.history.head != git_head(root):
+            self.history = read_history(root)
+            if self.history.shallow:
+                print(SHALLOW, file=sys.stderr)
+        self.history.repo_url = config.repo_url or ""
+        return self.history
 
     def on_page_content(self, html: str, page, config, files) -> str:
         planned = self.planned(page)
@@ -287,6 +307,23 @@ def report(config, problems: list[Diagnostic], stop: bool = True) -> None:
     if errors and stop:
         raise eng.exceptions.PluginError(f"{errors} error{'s' if errors != 1 else ''} in the timeline's files; "
                                          "fix them (see above, or run: python build_timeline.py validate)")
+
+
+HISTORY_SWITCH = "TIMELINE_HISTORY"
+HISTORY_MARKER = "<!-- timeline:history -->"
+SHALLOW = ("warning: this is a shallow clone (git clone --depth): the events' history is unavailable, and the site "
+           "says so; clone with full history (actions/checkout: fetch-depth: 0)")
+
+
+def history_note(history: History) -> str:
+    """What the About page says of the history (docs/about.md holds the marker)."""
+    if history.available:
+        return (f"Every event page shows its history, read from the project's git history: when it was first "
+                f"published, each revision with what changed, and corrections. [What changed]({CHANGES}) lists "
+                "them all, newest first (also as an Atom feed, `changes.xml`).")
+    why = "a shallow clone" if history.shallow else "no git history"
+    return (f"The history of the events is unavailable in this copy of the site ({why}): it was built without "
+            f"the project's git history, so event pages show no revisions. See [Changes]({CHANGES}).")
 
 
 def hand_written(markdown: str, config) -> str:

@@ -16,6 +16,7 @@ from .model import slugify
 
 HOME = "index.md"
 MAP = "map.md"
+CHANGES = "changes.md"  # what changed, from git (pages/changes.py)
 PLACES_INDEX, TAGS_INDEX, SOURCES_INDEX = "places/index.md", "tags/index.md", "sources/index.md"
 FILTER_INDEX = "timeline-index.json"  # what the filters of a split timeline search
 SCHEMAS = "schemas"  # the JSON Schemas for editors' tools, published with the site

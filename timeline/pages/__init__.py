@@ -5,11 +5,13 @@ site's settings) to its pages; this module only calls them in the site's order.
 """
 from __future__ import annotations
 
+from ..history import History
 from ..indexes import build_indexes
 from ..markup import Renderer, plural
 from ..model import Timeline
 from ..settings import Settings
 from ..urls import HOME, MAP, PLACES_INDEX, SOURCES_INDEX, TAGS_INDEX, Urls, event_uri, place_uri, source_uri, tag_uri
+from .changes import changes_pages, redirect_page, withdrawn_page
 from .common import HtmlPage, MarkdownPage, Page, Plan
 from .event import event_page
 from .lists import index_page, source_page, tag_page
@@ -20,8 +22,9 @@ __all__ = ["HtmlPage", "MarkdownPage", "Page", "Plan", "TIMELINE_MARKER", "make_
 
 
 def make_plan(timeline: Timeline, settings: Settings = Settings(), urls: Urls = Urls(),
-              renderer: Renderer | None = None) -> Plan:
-    return Plan(build_indexes(timeline, settings.page_size), urls, settings, renderer or Renderer())
+              renderer: Renderer | None = None, history: History | None = None) -> Plan:
+    return Plan(build_indexes(timeline, settings.page_size), urls, settings, renderer or Renderer(),
+                history or History())
 
 
 def plan_pages(plan: Plan, intro: str | None = None) -> dict[str, Page]:
@@ -57,4 +60,12 @@ def plan_pages(plan: Plan, intro: str | None = None) -> dict[str, Page]:
         (source_uri(slug), ix.publisher_names[slug], len(ix.by_publisher[slug]), "")
         for slug in sorted(ix.by_publisher, key=lambda s: ix.publisher_names[s].casefold())])
     pages.update(years)
+    history = plan.history
+    pages.update(changes_pages(plan, history))
+    for old_id, new_id in sorted(history.moved.items()):  # old addresses keep working
+        if old_id not in ix.by_id and new_id in ix.by_id:
+            pages[event_uri(old_id)] = redirect_page(plan, old_id, new_id)
+    for event_id, withdrawn in sorted(history.withdrawn.items()):
+        if event_id not in ix.by_id:
+            pages[event_uri(event_id)] = withdrawn_page(plan, withdrawn)
     return pages

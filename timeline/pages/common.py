@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..history import History
 from ..indexes import Indexes, by_year
 from ..markup import Renderer, attr, esc, plural
 from ..model import MONTHS, Event, Period, date_label, human_range
@@ -80,6 +81,7 @@ class Plan:
     urls: Urls
     settings: Settings
     renderer: Renderer
+    history: History = field(default_factory=History)  # from git (timeline/history.py); empty without it
 
     def link(self, here: str, uri: str, text: str, css: str = "", auto: bool = False) -> str:
         """A link to a page; `auto`: its text is an editor's (a title, a name), in any direction."""

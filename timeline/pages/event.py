@@ -6,6 +6,7 @@ from ..claims import claimed
 from ..markup import attr, esc, heading
 from ..model import Event, human_range
 from ..urls import event_anchor, event_uri, place_uri, source_uri, tag_uri
+from .changes import history_facts, history_section
 from .common import STATUS_WORDS, HtmlPage, Plan, item, period_link, status_badge, time_element
 
 
@@ -31,6 +32,7 @@ def event_page(plan: Plan, index: int) -> HtmlPage:
     if event.tags:
         facts.append("<dt>Tags</dt><dd>" + " ".join(plan.link(here, tag_uri(t), t, "tl-tag") for t in event.tags)
                      + "</dd>")
+    facts.append(history_facts(plan.history, event.id))
     facts.append('<dt class="tl-screen-only">Timeline</dt><dd class="tl-screen-only">'
                  f'<a class="tl-on-timeline" href="{_on_timeline(plan, event)}">'
                  "See it on the timeline</a>, among the events around it</dd>")
@@ -44,6 +46,7 @@ def event_page(plan: Plan, index: int) -> HtmlPage:
     out.append(heading(2, "Sources"))
     out.append('<ol class="tl-sources">\n' + "\n".join(_source(plan, here, s) for s in event.sources) + "\n</ol>\n")
     out.append(_related(plan, here, event))
+    out.append(history_section(plan, plan.history, event.id))
     out.append(prev_next(plan, index))
     return HtmlPage(event.title, "".join(out), f"{human_range(event.start, event.end)}: {event.title}")
 
