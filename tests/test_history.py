@@ -141,3 +141,23 @@ def test_changes_are_split_into_pages_of_page_size(repo):
     assert first.count("Updated") + first.count("New") + first.count("Moved") + first.count("Withdrawn ") >= 3
     assert "Older changes" in first and "Newer changes" in second and "Older changes" in second
     assert "Older changes" not in third and "5 January 2026" in third
+
+
+def test_an_event_history_as_a_reader_sees_it(repo, browser):
+    """A screenshot for the eye (screenshots/event-history-*.png), and the history in the page's order."""
+    from browser import SHOTS, Server, need_browser
+    need_browser()
+    site = build(repo)
+    server = Server(site)
+    try:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        for width, height in ((1366, 900), (390, 844)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(server.url + "events/2020-02-03-clash/", wait_until="networkidle")
+            page.evaluate("document.getElementById('history').scrollIntoView()")
+            page.screenshot(path=str(SHOTS / f"event-history-{width}.png"))
+            days = page.eval_on_selector_all(".tl-history time", "ts => ts.map(t => t.getAttribute('datetime'))")
+            assert days == ["2026-01-08", "2026-01-07", "2026-01-06", "2026-01-05"]  # newest first
+            page.close()
+    finally:
+        server.close()
