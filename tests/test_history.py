@@ -161,3 +161,52 @@ def test_an_event_history_as_a_reader_sees_it(repo, browser):
             page.close()
     finally:
         server.close()
+
+
+def test_history_survives_hostile_names_and_messages_and_tells_a_restored_event(project):
+    root = project.root
+    git(root, "init", "-q", "-b", "main")
+    project.event("2020-02-03-clash")
+    (root / "events" / "..md").write_text(event_text(), encoding="utf-8")  # never an event: no page, no link
+    (root / "events" / "bad\udcffname.md".encode("utf-8", "surrogateescape").decode("latin-1")).write_text(
+        event_text(), encoding="utf-8")
+    commit(root, "Add\x0b an event with a vertical tab in the message", "2026-02-01T10:00:00+01:00")
+    for path in (root / "events").glob("*.md"):
+        if path.name != "2020-02-03-clash.md":
+            path.unlink()
+    path = root / "events" / "2020-02-03-clash.md"
+    saved = path.read_text(encoding="utf-8")
+    path.unlink()
+    commit(root, "Withdraw it", "2026-02-02T09:30:00+00:00")
+    path.write_text(saved, encoding="utf-8")
+    commit(root, "Bring it back", "2026-02-03T10:00:00-05:00")
+    history = read_history(root)
+    assert list(history.events) == ["2020-02-03-clash"] and not history.withdrawn
+    assert [r.changes for r in history.events["2020-02-03-clash"]] == [("added",), ("withdrawn",), ("restored",)]
+    site = build(project)  # the vertical tab would break the Atom feed
+    assert "Add an event with a vertical tab" in (site / "changes.xml").read_text(encoding="utf-8")
+    assert not (site / "events" / "..md").exists()
+    order = [r.date for _, r in history.changes()]
+    assert order == sorted(order, key=lambda d: __import__("datetime").datetime.fromisoformat(d), reverse=True)
+
+
+def test_a_rename_with_heavy_edits_is_still_a_rename_and_correction_removals_are_told(repo):
+    root = repo.root
+    old = root / "events" / "2020-02-04-other-renamed.md"
+    old.unlink()
+    repo.event("2020-02-04-rewritten", title="Wholly rewritten", date="2020-02-04", place="Idlib", body="New text.")
+    commit(root, "Rewrite and rename", "2026-01-11T10:00:00+00:00")
+    clash = root / "events" / "2020-02-03-clash.md"
+    clash.write_text(event_text(date="2020-02-03"), encoding="utf-8")
+    commit(root, "Drop the correction", "2026-01-12T10:00:00+00:00")
+    history = read_history(root)
+    assert history.moved["2020-02-04-other"] == "2020-02-04-rewritten"  # through the chain of renames
+    assert "2020-02-04-other-renamed" not in history.withdrawn
+    assert "correction removed" in history.events["2020-02-03-clash"][-1].changes
+
+
+def test_deleting_an_event_with_published_corrections_is_an_error(repo):
+    git(repo.root, "branch", "base")
+    (repo.root / "events" / "2020-02-03-clash.md").unlink()
+    status, out, _ = repo.run("check-corrections", "--base", "base")
+    assert status == 1 and "has published corrections and was deleted" in out

@@ -33,13 +33,16 @@ class Registry:
 
 
 def independent(sources, registry: Registry | None) -> int:
-    """How many independent sources: one per publisher, a republished story counting as its origin's."""
-    if registry is None or not registry.publishers:
-        return len({fold(s.publisher) for s in sources})
+    """How many independent sources: one per claimant where a source names one (two papers quoting
+    the same monitor are one source), else one per publisher, a republished story counting as its
+    origin's."""
     roots = set()
     for source in sources:
-        found = registry.names.find(source.publisher)
-        roots.add(registry.root(found) if found else fold(source.publisher))
+        if source.by:
+            roots.add(("by", fold(source.by)))
+            continue
+        found = registry.names.find(source.publisher) if registry is not None and registry.publishers else None
+        roots.add(("publisher", registry.root(found) if registry is not None and found else fold(source.publisher)))
     return len(roots)
 
 
@@ -49,7 +52,7 @@ def check_status(r: Reading, values: dict, entries: dict[str, Entry], sources: l
     if status is None or "status" not in entries:
         return
     line = entries["status"].line
-    count = independent([_Named(v.get("publisher") or "") for v, _, _ in sources], registry)
+    count = independent([_Named(v.get("publisher") or "", v.get("by")) for v, _, _ in sources], registry)
     if status in ("corroborated", "verified") and count < 2:
         r.error(line, f"status {status!r} needs at least two independent sources; this event has {count}",
                 "status-unsupported", "cite a second source that did its own reporting (a republished wire story "
@@ -73,6 +76,7 @@ def check_status(r: Reading, values: dict, entries: dict[str, Entry], sources: l
 @dataclass(frozen=True)
 class _Named:
     publisher: str
+    by: str | None = None
 
 
 # ---------------------------------------------------------------- figures
@@ -116,6 +120,8 @@ def totals(events) -> Totals:
     high: dict[str, int] = {}
     counted = 0
     for event in events:
+        if event.status == "retracted":
+            continue  # withdrawn: its figures no longer stand
         if event.start.precision not in ("day", "minute") or (event.end and event.end.first_day != event.start.first_day):
             continue
         figures = claimed(event)
