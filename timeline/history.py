@@ -178,10 +178,11 @@ def read_version(path: str, data: bytes) -> Version:
         text = data.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
     except UnicodeDecodeError:
         return Version(False)
-    fences = list(_FENCE.finditer(text))
-    if len(fences) < 2 or fences[0].start() != 0:
+    first = _FENCE.match(text)
+    second = _FENCE.search(text, first.end()) if first else None  # (the body is not searched)
+    if first is None or second is None:
         return Version(False)
-    front, body = text[fences[0].end():fences[1].start()], text[fences[1].end():]
+    front, body = text[first.end():second.start()], text[second.end():]
     if _ANCHOR_OR_ALIAS.search(front):
         return Version(False)
     starts = list(_TOP_KEY.finditer(front))
@@ -355,7 +356,7 @@ class _Walk:
         elif status == "M" and paths[0] in self.lineage:
             event_id, before = self.lineage[paths[0]]
             new = self.version(paths[0], new_blob)
-            self.revised(at, paths[0], event_id, describe(before, new), "updated", new)
+            self.revised(at, paths[0], event_id, describe(before, new), "updated", new, before)
         elif status == "R" and paths[0] in self.lineage:
             self.renamed(at, paths[0], paths[1], self.version(paths[1], new_blob))
         elif status == "D" and paths[0] in self.lineage:
@@ -371,14 +372,16 @@ class _Walk:
         self.history.events[event_id] = []
         self.revised(at, path, event_id, describe(None, new), "added", new)
 
-    def revised(self, at: Revision, path: str, event_id: str, words: tuple[str, ...], kind: str, new: Version) -> None:
+    def revised(self, at: Revision, path: str, event_id: str, words: tuple[str, ...], kind: str, new: Version,
+                before: Version | None = None) -> None:
         self.history.events.setdefault(event_id, []).append(Revision(at.commit, at.date, at.summary, words, kind))
         if path not in self.lineage:
             self.files[event_id] = self.files.get(event_id, 0) + 1
         self.lineage[path] = (event_id, new)
-        title = title_of(new)
-        if title:
-            self.history.titles[event_id] = title
+        if before is None or event_id not in self.history.titles or before.blocks.get("title") != new.blocks.get("title"):
+            title = title_of(new)  # (read only when its text changed: most commits change something else)
+            if title:
+                self.history.titles[event_id] = title
 
     def renamed(self, at: Revision, old_path: str, new_path: str, new: Version) -> None:
         history = self.history
@@ -391,7 +394,7 @@ class _Walk:
             history.moved[old_id] = new_id  # (chains are followed once, at the end)
             history.moved.pop(new_id, None)  # an address moved back to: it is the event's again
         self.files[old_id] -= 1
-        self.revised(at, new_path, new_id, words, "renamed", new)
+        self.revised(at, new_path, new_id, words, "renamed", new, before)
 
     def deleted(self, at: Revision, path: str) -> None:
         event_id, _ = self.lineage.pop(path)
