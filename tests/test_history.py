@@ -186,7 +186,7 @@ def test_history_survives_hostile_names_and_messages_and_tells_a_restored_event(
     site = build(project)  # the vertical tab would break the Atom feed
     assert "Add an event with a vertical tab" in (site / "changes.xml").read_text(encoding="utf-8")
     assert not (site / "events" / "..md").exists()
-    order = [r.date for _, r in history.changes()]
+    order = [r.date for _, r in history.changes]
     assert order == sorted(order, key=lambda d: __import__("datetime").datetime.fromisoformat(d), reverse=True)
 
 

@@ -32,17 +32,17 @@ class Registry:
         return publisher_id
 
 
-def independent(sources, registry: Registry | None) -> int:
-    """How many independent sources: one per claimant where a source names one (two papers quoting
-    the same monitor are one source), else one per publisher, a republished story counting as its
-    origin's."""
+def independent(sources: list[tuple[str, str | None]], registry: Registry | None) -> int:
+    """How many independent sources among (publisher, by) pairs: one per claimant where a source
+    names one (two papers quoting the same monitor are one source), else one per publisher, a
+    republished story counting as its origin's."""
     roots = set()
-    for source in sources:
-        if source.by:
-            roots.add(("by", fold(source.by)))
+    for publisher, by in sources:
+        if by:
+            roots.add(("by", fold(by)))
             continue
-        found = registry.names.find(source.publisher) if registry is not None and registry.publishers else None
-        roots.add(("publisher", registry.root(found) if registry is not None and found else fold(source.publisher)))
+        found = registry.names.find(publisher) if registry is not None and registry.publishers else None
+        roots.add(("publisher", registry.root(found) if registry is not None and found else fold(publisher)))
     return len(roots)
 
 
@@ -52,7 +52,7 @@ def check_status(r: Reading, values: dict, entries: dict[str, Entry], sources: l
     if status is None or "status" not in entries:
         return
     line = entries["status"].line
-    count = independent([_Named(v.get("publisher") or "", v.get("by")) for v, _, _ in sources], registry)
+    count = independent([(v.get("publisher") or "", v.get("by")) for v, _, _ in sources], registry)
     if status in ("corroborated", "verified") and count < 2:
         r.error(line, f"status {status!r} needs at least two independent sources; this event has {count}",
                 "status-unsupported", "cite a second source that did its own reporting (a republished wire story "
@@ -71,12 +71,6 @@ def check_status(r: Reading, values: dict, entries: dict[str, Entry], sources: l
     if status == "retracted" and not values.get("corrections"):
         r.error(line, "status 'retracted' needs a 'corrections' entry saying why it was withdrawn",
                 "status-unsupported", "add 'corrections:' with '- date: YYYY-MM-DD' and 'note: <why>'")
-
-
-@dataclass(frozen=True)
-class _Named:
-    publisher: str
-    by: str | None = None
 
 
 # ---------------------------------------------------------------- figures

@@ -15,13 +15,16 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
 
 from . import dates, load
+from .check import check_id
+from .check import event_id as _event_id
 from .fields import EVENTS
-from .kinds import MAX_SLUG, RESERVED_IDS, SLUG, Reading
+from .kinds import Reading
 from .markup import _UNPRINTABLE
 
 MAX_SUMMARY = 200  # characters of a commit's summary line kept
@@ -70,8 +73,10 @@ class History:
     head: str = ""  # the commit read: a history is kept while it is the same
     repo_url: str = ""  # mkdocs.yml's repo_url: revisions link to their commits there
 
+    @cached_property
     def changes(self) -> list[tuple[str, Revision]]:
-        """Every revision of every event, (id, revision), newest first."""
+        """Every revision of every event, (id, revision), newest first (the pages and the feed both
+        read it: sorted once)."""
         out = [(event_id, r) for event_id, revisions in self.events.items() for r in revisions]
         out += [(w.id, r) for w in self.withdrawn.values() for r in (*w.before, w.revision)]
         return sorted(out, key=lambda pair: (pair[1].when, pair[1].commit, pair[0]), reverse=True)
@@ -93,15 +98,10 @@ def git_head(root: Path) -> str:
     return out.decode().strip() if out else ""
 
 
-def _event_id(path: str) -> str:
-    return Path(path).stem
-
-
 def _is_event(path: str) -> bool:
-    """A path git knew that could have been an event: a .md file whose name is a valid id (what
-    validate accepts: anything else never had a page, and must not name one now)."""
-    stem = _event_id(path)
-    return path.endswith(".md") and bool(SLUG.fullmatch(stem)) and stem not in RESERVED_IDS and len(stem) <= MAX_SLUG
+    """A path git knew that could have been an event: a .md file whose name validate accepts as an
+    id (anything else never had a page, and must not name one now)."""
+    return path.endswith(".md") and check_id(Reading(path, [], 1), _event_id(path))
 
 
 def _parse_log(raw: bytes) -> list[tuple[str, str, str, list[tuple[str, str, str, list[str]]]]]:
@@ -183,7 +183,7 @@ def read_version(path: str, data: bytes) -> Version:
     if first is None or second is None:
         return Version(False)
     front, body = text[first.end():second.start()], text[second.end():]
-    if _ANCHOR_OR_ALIAS.search(front):
+    if ("&" in front or "*" in front) and _ANCHOR_OR_ALIAS.search(front):  # (the test first: a hot path)
         return Version(False)
     starts = list(_TOP_KEY.finditer(front))
     blocks = {m[1]: front[m.start():(starts[i + 1].start() if i + 1 < len(starts) else len(front))]
@@ -406,9 +406,6 @@ class _Walk:
         self.history.withdrawn[event_id] = Withdrawn(event_id, self.history.titles.get(event_id, event_id), revision,
                                                      before)
 
-
-def day_of(revision: Revision) -> dt.date:
-    return dt.date.fromisoformat(revision.day)
 
 
 # ---------------------------------------------------------------- published corrections stay

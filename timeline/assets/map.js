@@ -35,10 +35,8 @@
   function draw(element) {
     var places = JSON.parse(document.getElementById(element.getAttribute("data-places")).textContent);
     element.hidden = false;
-    var touch = L.Browser.mobile || L.Browser.touch && !L.Browser.pointer;
     var map = L.map(element, { scrollWheelZoom: false, dragging: !L.Browser.mobile, tap: false,
                                attributionControl: true });
-    if (!touch) element.classList.add("tl-map-drag");
     var tiles = element.getAttribute("data-tiles");
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 18, attribution: element.getAttribute("data-attribution") || "" }).addTo(map);

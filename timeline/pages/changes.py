@@ -102,7 +102,7 @@ def changes_pages(plan: Plan, history: History) -> dict[str, HtmlPage]:
             if history.shallow else "this copy of the timeline has no git history (it was not built from a git clone)"
         return {CHANGES: HtmlPage("Changes", f'<h1>Changes</h1>\n<p class="tl-note">The history of the events is '
                                              f"unavailable: {reason}.</p>\n")}
-    changes = history.changes()
+    changes = history.changes
     size = plan.settings.page_size
     chunks = [changes[i:i + size] for i in range(0, len(changes), size)] or [[]]
     pages = {}
@@ -137,7 +137,7 @@ def changes_feed(plan: Plan, history: History, title: str, site_url: str | None)
     feed.author({"name": title})
     feed.link(href=link(plan.urls.url(CHANGES)), rel="alternate")
     feed.link(href=link("changes.xml"), rel="self")
-    changes = history.changes()[:FEED_SIZE] if history.available else []
+    changes = history.changes[:FEED_SIZE] if history.available else []
     feed.updated(changes[0][1].date if changes else "1970-01-01T00:00:00+00:00")
     for event_id, revision in changes:
         entry = feed.add_entry(order="append")
