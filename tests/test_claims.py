@@ -71,3 +71,9 @@ def test_the_status_filter_shows_exactly_the_disputed_events(example_site, examp
         page.close()
     finally:
         server.close()
+
+
+def test_an_article_cited_once_per_claimant_counts_as_one_source(example_site):
+    home = (example_site / "index.html").read_text(encoding="utf-8")
+    item = home.split(f'id="event-{TOLL}"', 1)[1].split("</li>", 1)[0]
+    assert "2 sources: " in text_of(item)  # Le Monde (three claimants) and Ahram Online

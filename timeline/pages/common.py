@@ -149,7 +149,9 @@ def _item(plan: Plan, here: str, event: Event) -> str:
     tags = " ".join(plan.link(here, tag_uri(t), t, "tl-tag") for t in event.tags)
     flag = (' <span class="tl-flag">sources differ</span>' if event.dispute else "") + " " + status_badge(event)
     names = sorted({s.publisher for s in event.sources}, key=str.casefold)
-    sourcing = (f'<span class="tl-sourcing">{plural(len(event.sources), "source")}: '
+    # Articles, not source entries: one article cited once per claimant (by:) is still one source.
+    articles = len({(s.publisher, s.title, s.url) for s in event.sources})
+    sourcing = (f'<span class="tl-sourcing">{plural(articles, "source")}: '
                 + ", ".join(f'<span dir="auto">{esc(n)}</span>' for n in names) + "</span>")
     dispute = f'<span class="tl-differ" dir="auto">{esc(event.dispute)}</span>' if event.dispute else ""
     periods = ix.periods_of[event.id]
