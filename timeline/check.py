@@ -205,7 +205,7 @@ def check_event(file: SourceFile, names: Names, places_ok: bool = True, today: d
                 archives: str = "", registry: Registry | None = None) -> FileResult:
     """Check one event file on its own; cross-file checks come later. `archives`: what the site asks of
     sources without an archived copy ("" nothing, "warn", "require")."""
-    doc = load.parse_event(file.path, file.data)
+    doc = load.parse_event(file.path, file.contents())
     r = Reading(doc.path, doc.problems, base=2)
     stem = event_id(doc.path)
     id_ok = check_id(r, stem)
@@ -437,15 +437,20 @@ class CheckCache:
     last: tuple[tuple, tuple[Timeline, list[Diagnostic]]] | None = None
 
 
+def whole_key(inputs: Inputs) -> tuple:
+    """Everything a check's outcome depends on: the same key, the same timeline and diagnostics."""
+    keys = tuple((f.path, f.digest or _digest(f.data)) for f in inputs.events)
+    return (keys, _digest(inputs.places.data) if inputs.places else b"",
+            _digest(inputs.periods.data) if inputs.periods else b"", inputs.problems, inputs.today, inputs.archives,
+            _digest(inputs.publishers.data) if inputs.publishers else b"")
+
+
 def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, list[Diagnostic]]:
     """The Timeline of every event without errors, and every diagnostic, sorted. The timeline is
     complete only when there is no error at all."""
     cache = cache if cache is not None else CheckCache()
-    places_key = _digest(inputs.places.data) if inputs.places else b""
-    keys = tuple((f.path, _digest(f.data)) for f in inputs.events)
-    publishers_key = _digest(inputs.publishers.data) if inputs.publishers else b""
-    whole = (keys, places_key, _digest(inputs.periods.data) if inputs.periods else b"", inputs.problems,
-             inputs.today, inputs.archives, publishers_key)
+    whole = whole_key(inputs)
+    keys, places_key, publishers_key = whole[0], whole[1], whole[6]
     if cache.last is not None and cache.last[0] == whole:
         timeline, problems = cache.last[1]
         return timeline, list(problems)

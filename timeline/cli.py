@@ -10,9 +10,10 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import sitedir
-from .check import CheckCache, check_project, event_id
-from .diagnostics import error, report_order
+from . import buildcache, sitedir
+from .check import event_id
+from .diagnostics import Diagnostic, error, report_order
+from .model import Timeline
 from .report import report, show
 
 
@@ -83,12 +84,21 @@ def cmd_check_corrections(root: Path, args) -> int:
     return 1 if problems else 0
 
 
+def cached_check(root: Path, need_timeline: bool = True) -> tuple[buildcache.Kept, Timeline | None, int,
+                                                                   list[Diagnostic]]:
+    """Check the project with what the last run kept (.timeline-cache/), and keep this run's results."""
+    kept = buildcache.read(root, buildcache.code_version())
+    timeline, count, problems = buildcache.check_project(root, kept, need_timeline)
+    buildcache.write(root, kept)
+    return kept, timeline, count, problems
+
+
 def cmd_validate(root: Path, args) -> int:
-    timeline, problems = check_project(root)
+    _, _, count, problems = cached_check(root, need_timeline=False)
     only = report_only(root, args.paths)
     if only is not None:
         problems = [p for p in problems if p.path in only]
-    report(problems, args.format, len(timeline.events), root)
+    report(problems, args.format, count, root)
     return 1 if any(p.is_error for p in problems) else 0
 
 
@@ -121,11 +131,10 @@ def terminate_as_interrupt():
 
 
 def cmd_build(root: Path, args) -> int:
-    cache = CheckCache()  # handed to the hook, so that the build checks the files once
-    timeline, problems = check_project(root, cache)
+    kept, timeline, count, problems = cached_check(root)  # handed to the hook: the build checks the files once
     errors = [p for p in problems if p.is_error]
-    if errors:
-        report(problems, args.format, len(timeline.events), root)
+    if errors or timeline is None:
+        report(problems, args.format, count, root)
         print("build stopped: nothing was written", file=sys.stderr)
         return 1
     from .mkdocs_hook import find_hook
@@ -152,7 +161,8 @@ def cmd_build(root: Path, args) -> int:
                     if hook is None:
                         raise UsageError(f"{config_file} does not list build_timeline.py under hooks: "
                                          "the timeline's pages would be missing")
-                    hook.cache, hook.offline = cache, args.offline
+                    hook.use(kept, (timeline, problems))
+                    hook.offline = args.offline
                     build(config)
                 except BaseException:
                     sitedir.discard(folder)
@@ -181,7 +191,7 @@ def event_files(root: Path, paths: list[str]) -> list[Path]:
     if paths:
         return [locate(root, p).resolve() for p in paths if p.endswith(".md")]
     from .project import scan_event_files
-    return [path for path, _ in scan_event_files(root, root / "events")[0]]
+    return [Path(path) for path, _ in scan_event_files(root, root / "events")[0]]
 
 
 def cmd_fmt(root: Path, args) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -333,10 +334,16 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file the timeline is made of: its name in messages and its bytes."""
+    """A file the timeline is made of: its name in messages and its bytes. A file the build cache
+    knows unchanged (same size, times and inode) comes with its digest and is read only if asked."""
 
     path: str  # relative to the project root, with forward slashes
     data: bytes
+    digest: bytes = b""  # of `data`, when already known
+    reread: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+
+    def contents(self) -> bytes:
+        return self.reread() if self.reread is not None and not self.data else self.data
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,13 @@ class Renderer:
         return nh3.clean(rendered, tags=BODY_TAGS, attributes=BODY_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                          link_rel="noopener noreferrer")
 
+    def remember(self, bodies: dict[str, str]) -> None:
+        """Bodies rendered by an earlier run (the build cache), each as `body` would render it."""
+        self._done.update(bodies)
+
+    def bodies(self) -> dict[str, str]:
+        return dict(self._done)
+
     def forget(self, keep: set[str]) -> None:
         """Drop the bodies no event has any more and the fragments this build did not use (serve,
         after an edit)."""

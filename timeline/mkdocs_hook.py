@@ -19,8 +19,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
-from . import benchreport, engine
-from .check import CheckCache, check_project
+from . import benchreport, buildcache, engine, shells
 from .diagnostics import Diagnostic
 from .guide import fill
 from .history import History, git_head, read_history
@@ -32,6 +31,7 @@ from .report import context
 from .search import merge_index
 from .security import Policy, add_external_rel, known_scripts
 from .settings import Settings, SettingsError, check_addresses, read_settings
+from .shells import Shape, Shell
 from .site import NAV_PAGES, HtmlPage, MarkdownPage, SitePlan, plan_site
 from .sitedir import prune_theme_files, search_languages
 from .urls import ASSETS, CHANGES, FILTER_INDEX, HOME, WORLD, Urls
@@ -87,6 +87,9 @@ class Build:
     hashes: dict[str, str] = field(default_factory=dict)  # uri → content hash, as this build writes it
     dests: dict[str, str] = field(default_factory=dict)  # uri → the file it writes
     banner: str = ""  # the preview's notice of problems, on every page
+    shaped: dict[str, Shape] = field(default_factory=dict)  # uri → its shape, for the pages filled into a shell
+    stand_ins: dict[str, Shape] = field(default_factory=dict)  # uri of each shape's stand-in page
+    shells: dict[Shape, Shell | None] = field(default_factory=dict)  # cut from the stand-ins (None: could not be)
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -106,7 +109,8 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
 class TimelineHook:
     def __init__(self) -> None:
-        self.cache = CheckCache()  # serve re-checks only the files that changed
+        self.kept: buildcache.Kept | None = None  # checks and bodies kept between runs (serve: between rebuilds)
+        self.checked: tuple[Timeline, list[Diagnostic]] | None = None  # the CLI's check, for this build
         self.renderer = Renderer()
         self.build: Build | None = None
         self.last = Written()
@@ -117,6 +121,11 @@ class TimelineHook:
         # templates (jinja checks each template's source, so an edited override is compiled again).
         self.templates = CompiledTemplates()
         self.history = History()  # read again only when HEAD moves (serve rebuilds on every save)
+
+    def use(self, kept: buildcache.Kept, checked: tuple[Timeline, list[Diagnostic]]) -> None:
+        """The build cache and the check the command line has just made (`build`)."""
+        self.kept, self.checked = kept, checked
+        self.renderer.remember(kept.bodies)
 
     def on_startup(self, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -147,6 +156,8 @@ class TimelineHook:
 
     def on_env(self, env, config, files):
         env.bytecode_cache = self.templates
+        # Pages filled into a shell render this instead of the theme; without their shell, the theme.
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({SHELL_TEMPLATE: SHELL_SOURCE}), env.loader])
         return env
 
     def on_pre_build(self, config) -> None:
@@ -189,6 +200,8 @@ class TimelineHook:
         planned = self.planned(page)
         if isinstance(planned, HtmlPage):
             page.meta.update(planned.meta())
+            if page.file.src_uri in self.current().shaped:
+                page.meta["template"] = SHELL_TEMPLATE
             return markdown
         if planned is None and HISTORY_MARKER in markdown:
             markdown = markdown.replace(HISTORY_MARKER, history_note(self.history))
@@ -214,16 +227,37 @@ class TimelineHook:
             return planned.html
         return planned.fill(html) if isinstance(planned, MarkdownPage) else html
 
+    def on_page_context(self, context, page, config, nav):
+        """A page of a shape whose shell is cut is that shell with its parts (SHELL_SOURCE prints it)."""
+        build = self.current()
+        key = build.shaped.get(page.file.src_uri)
+        shell = build.shells.get(key) if key is not None else None
+        if shell is not None:
+            planned = self.planned(page)
+            context[SHELL_VALUE] = shell.fill(planned, page.file.src_uri, Urls(config.use_directory_urls),
+                                              add_external_rel(planned.html))
+        return context
+
     def on_post_page(self, output: str, page, config) -> str:
         """Every page, generated or hand-written: a Content-Security-Policy and safe external links.
-        Only the theme's inline scripts are allowed, never one inside the page's own content."""
+        Only the theme's inline scripts are allowed, never one inside the page's own content. A page
+        filled into a shell has them already: its shell went through here."""
         build = self.current()
+        uri = page.file.src_uri
+        if build.shells.get(build.shaped.get(uri, ())) is not None:  # type: ignore[arg-type]
+            return output
         if build.banner:
             output = output.replace(ARTICLE, ARTICLE + build.banner, 1)
-        return build.policy.add(add_external_rel(output), untrusted=page.content or "")
+        output = build.policy.add(add_external_rel(output), untrusted=page.content or "")
+        if uri in build.stand_ins:
+            key = build.stand_ins[uri]
+            build.shells[key] = shells.cut(output, key, Urls(config.use_directory_urls))
+        return output
 
     def on_post_template(self, output: str, template_name: str, config) -> str:
-        """The theme's own pages (404.html) get the same protection; sitemap.xml is left alone."""
+        """The theme's own pages (404.html) get the same protection; sitemap.xml loses the stand-ins."""
+        if template_name == "sitemap.xml":
+            return shells.without_stand_ins(output)
         if not template_name.endswith(".html"):
             return output
         return self.current().policy.add(add_external_rel(output))
@@ -240,10 +274,14 @@ class TimelineHook:
             if build.settings.offline:  # from disk the theme loads the index as a script, not with fetch
                 path.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
         prune_theme_files(Path(config.site_dir), search_languages(config))
+        shells.remove_stand_ins(Path(config.site_dir), list(build.stand_ins), Urls(config.use_directory_urls))
         for gone in self.last.dests.keys() - build.dests.keys():  # a deleted or renamed event, in a preview
             if self.last.site_dir == config.site_dir and os.path.isfile(self.last.dests[gone]):
                 os.remove(self.last.dests[gone])
         self.last = Written(config.site_dir, self.last.key, build.hashes, theme_docs, build.dests)
+        if self.kept is not None:
+            self.kept.bodies = self.renderer.bodies()
+            buildcache.write(project_root(config), self.kept)
 
     def on_build_error(self, error) -> None:
         self.last = Written()  # the site folder holds an unknown mix: write everything next time
@@ -268,11 +306,24 @@ class TimelineHook:
         return self.build
 
     def planned(self, page):
-        plan = self.current().plan
-        return plan.pages.get(page.file.src_uri) if plan is not None else None
+        build = self.current()
+        uri = page.file.src_uri
+        if uri in build.stand_ins:
+            return shells.stand_in(build.stand_ins[uri])
+        return build.plan.pages.get(uri) if build.plan is not None else None
 
     def check(self, config) -> tuple[Timeline, list[Diagnostic]]:
-        return check_project(project_root(config), self.cache)
+        if self.checked is not None:  # `build` checked the files a moment ago
+            checked, self.checked = self.checked, None
+            return checked
+        root = project_root(config)
+        if self.kept is None:
+            self.kept = buildcache.read(root, buildcache.code_version())
+            buildcache.load_build(root, self.kept)
+            self.renderer.remember(self.kept.bodies)
+        timeline, _, problems = buildcache.check_project(root, self.kept)
+        assert timeline is not None  # asked for
+        return timeline, problems
 
     def keep(self, uri: str, content: str, dest: str) -> bool:
         """Record the hash of what this build writes for `uri`; whether the last build wrote the same
@@ -310,6 +361,10 @@ def report(config, problems: list[Diagnostic], stop: bool = True) -> None:
 
 
 HISTORY_SWITCH = "TIMELINE_HISTORY"
+SHELL_SWITCH = "TIMELINE_SHELLS"  # off: MkDocs renders every page with the theme (the shells' tests compare)
+SHELL_TEMPLATE, SHELL_VALUE = "timeline-shell.html", "timeline_shell_page"
+SHELL_SOURCE = '{% if timeline_shell_page is defined %}{{ timeline_shell_page }}{% else %}{% include "main.html" %}{% endif %}'
+
 HISTORY_MARKER = "<!-- timeline:history -->"
 SHALLOW = ("warning: this is a shallow clone (git clone --depth): the events' history is unavailable, and the site "
            "says so; clone with full history (actions/checkout: fetch-depth: 0)")
@@ -395,7 +450,19 @@ def add_generated(hook: TimelineHook, plan: SitePlan, files, config) -> None:
         world = ASSET_FILES / WORLD
         files.append(File.generated(config, f"{ASSETS}/{WORLD[:-5]}.js",
                                     content=f"window.tlWorld = {world.read_text(encoding='utf-8')};\n"))
-    for uri, page in plan.pages.items():
+    Page = api.module("structure.pages").Page
+
+    class HtmlDocPage(Page):  # type: ignore[misc, valid-type]
+        """A generated HTML page: nothing for Markdown to convert (on_page_content puts the HTML in place)."""
+
+        def render(self, config, files) -> None:
+            self.content, self.toc, self.present_anchor_ids = "", get_toc([]), set[str]()
+
+    get_toc = api.module("structure.toc").get_toc
+    build = hook.current()
+    shape_pages(build, plan, files, Urls(config.use_directory_urls))
+    pages = [(uri, shells.stand_in(key)) for uri, key in build.stand_ins.items()] + list(plan.pages.items())
+    for uri, page in pages:
         if files.get_file_from_path(uri) is not None:
             raise PluginError(f"docs/{uri} has the same path as a generated page; rename or remove it")
         inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
@@ -404,7 +471,9 @@ def add_generated(hook: TimelineHook, plan: SitePlan, files, config) -> None:
         source, content = ("", page.title + "\0" + page.description + "\0" + page.html) if isinstance(page, HtmlPage) \
             else (page.markdown, page.expanded())
         file = GeneratedFile.generated(config, uri, content=source, inclusion=inclusion)
-        file.keep = hook.keep(uri, content, file.abs_dest_path)
+        file.keep = hook.keep(uri, content, file.abs_dest_path) and uri not in build.stand_ins
+        if isinstance(page, HtmlPage) and uri not in NAV_PAGES:
+            HtmlDocPage(None, file, config)
         files.append(file)
     extra = {f"{FILTER_INDEX[:-5]}.js": f"window.tlIndex = {plan.files[FILTER_INDEX]};\n"} \
         if hook.current().settings.offline and FILTER_INDEX in plan.files else {}  # timeline.js reads it from disk
@@ -414,3 +483,22 @@ def add_generated(hook: TimelineHook, plan: SitePlan, files, config) -> None:
         file = GeneratedFile.generated(config, path, content=data)
         file.keep = hook.keep(path, data, file.abs_dest_path)
         files.append(file)
+
+
+def shape_pages(build: Build, plan: SitePlan, files, urls: Urls) -> None:
+    """Which generated pages are filled into a shell (timeline/shells.py), and each shape's stand-in."""
+    build.shaped, build.stand_ins, build.shells = {}, {}, {}
+    if os.environ.get(SHELL_SWITCH, "").lower() in ("off", "0", "false", "no"):
+        return
+    for uri, page in plan.pages.items():
+        if isinstance(page, HtmlPage) and uri not in NAV_PAGES and (key := shells.shape(page, uri, urls)):
+            build.shaped[uri] = key
+    # A page with others under its address is left to the theme: its links to them are relative to it.
+    by_url = {urls.url(uri): uri for uri in build.shaped}
+    others = [f.src_uri for f in files.documentation_pages()] + [u for u in plan.pages if u not in build.shaped]
+    for url in map(urls.url, others):
+        for end in range(len(url) - 1):
+            if url[end] == "/" and url[:end + 1] in by_url:
+                build.shaped.pop(by_url[url[:end + 1]], None)
+    # The stand-ins first: MkDocs renders pages in this order, and every other page needs its shell.
+    build.stand_ins = {shells.stand_in_uri(key, urls): key for key in sorted(set(build.shaped.values()))}

@@ -10,6 +10,7 @@ events/, links are refused altogether (an id is a file name: a link would be a s
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -23,21 +24,24 @@ from .settings import SettingsError, read_settings
 TOP_FILES = ("places.yml", "periods.yml", "publishers.yml")
 
 
-def inside(root: Path, path: Path) -> bool:
+def inside(root: Path, path: Path | str) -> bool:
     """Whether `path`, with every link followed, lies inside the folder `root`."""
     real_root, real = os.path.realpath(root), os.path.realpath(path)
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
-def read_file(root: Path, path: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes | Diagnostic:
+def read_file(root: Path, path: Path | str, name: str, limit: int = MAX_FILE_BYTES,
+              scanned: bool = False) -> bytes | Diagnostic:
     """The bytes of the project file `path` (at most limit + 1 of them, so that a size check can
-    see it is too large), or the diagnostic saying why it is not read; `name` names it in messages."""
+    see it is too large), or the diagnostic saying why it is not read; `name` names it in messages.
+    `scanned`: found by scan_event_files, which refused every link on the way to it."""
     rel = name
-    if not inside(root, path):
+    if not scanned and not inside(root, path):
         return error(rel, 1, f"{rel} is a symbolic link to a file outside the project",
                      "symlink", "replace the link with the file itself")
     try:
-        descriptor = os.open(os.path.realpath(path), os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+        descriptor = os.open(path if scanned else os.path.realpath(path), flags)
     except OSError as exc:
         return error(rel, 1, f"cannot read file: {exc.strerror}", "unreadable")
     try:
@@ -67,16 +71,43 @@ def outside(root: Path, paths) -> list[str]:
     return sorted(os.path.relpath(path, root) for path in paths if not inside(root, Path(path)))
 
 
-def load_project(root: Path) -> Inputs:
-    """Read every event file, places.yml and periods.yml of a project, in a fixed order."""
+Signature = tuple[int, int, int, int]  # a file's size, modification and change times, inode
+
+
+def signature(info: os.stat_result) -> Signature:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def load_project(root: Path, known: dict[str, tuple[Signature, bytes]] | None = None,
+                 seen: dict[str, tuple[Signature, bytes]] | None = None) -> Inputs:
+    """Read every event file, places.yml and periods.yml of a project, in a fixed order.
+    `known`: {file: (signature, digest)} from the build cache; a file with the same signature now is
+    not read (unless its check must run again). `seen` gets every event file's signature and digest."""
     found, problems = scan_event_files(root, root / "events")
     events = []
     for path, rel in found:
-        data = read_file(root, path, rel)
+        if known is not None and rel in known:
+            try:
+                info = os.lstat(path)
+                now = signature(info) if stat.S_ISREG(info.st_mode) else None
+            except OSError:
+                now = None
+            if now is not None and known[rel][0] == now:
+                digest = known[rel][1]
+                events.append(SourceFile(rel, b"", digest, _rereader(root, path, rel)))
+                if seen is not None:
+                    seen[rel] = (now, digest)
+                continue
+        data = read_file(root, path, rel, scanned=True)
         if isinstance(data, Diagnostic):
             problems.append(data)
         else:
             events.append(SourceFile(rel, data))
+            if seen is not None:
+                try:
+                    seen[rel] = (signature(os.lstat(path)), hashlib.blake2b(data, digest_size=16).digest())
+                except OSError:
+                    pass
     top: list[SourceFile | None] = []
     for name in TOP_FILES:
         content = read_file(root, root / name, name) if os.path.lexists(root / name) else None
@@ -84,6 +115,14 @@ def load_project(root: Path) -> Inputs:
             problems.append(content)
         top.append(SourceFile(name, content) if isinstance(content, bytes) else None)
     return Inputs(tuple(events), top[0], top[1], tuple(problems), today(), archive_policy(root), top[2])
+
+
+def _rereader(root: Path, path: str, rel: str):
+    """Reads the file again if its check must run again after all (an unreadable file reads as empty)."""
+    def read() -> bytes:
+        data = read_file(root, path, rel, scanned=True)
+        return data if isinstance(data, bytes) else b""
+    return read
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -117,10 +156,10 @@ def today() -> dt.date:
         return dt.datetime.now(dt.timezone.utc).date()
 
 
-def scan_event_files(root: Path, events_dir: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
-    """Every *.md under events/ as (path, name relative to the root), in a fixed order, refusing
+def scan_event_files(root: Path, events_dir: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
+    """Every *.md under events/ as (its path, its name relative to the root), in a fixed order, refusing
     links (they could point anywhere) and anything that is not a regular file."""
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[str, str]] = []
     problems: list[Diagnostic] = []
     if events_dir.is_symlink() and not inside(root, events_dir):
         return found, [error("events", 1, "events/ is a symbolic link to a folder outside the project", "symlink",
@@ -140,7 +179,7 @@ def scan_event_files(root: Path, events_dir: Path) -> tuple[list[tuple[Path, str
     return found, problems
 
 
-def _scan_folder(folder: Path, prefix: int, folders: list[Path], found: list[tuple[Path, str]],
+def _scan_folder(folder: Path, prefix: int, folders: list[Path], found: list[tuple[str, str]],
                  problems: list[Diagnostic]) -> None:
     with os.scandir(folder) as entries:
         for entry in entries:
@@ -157,7 +196,7 @@ def _scan_folder(folder: Path, prefix: int, folders: list[Path], found: list[tup
             elif not entry.name.endswith(".md"):
                 problems.append(warning(rel, 1, "not an event file (event files end in .md); ignored", "not-markdown"))
             elif entry.is_file(follow_symlinks=False):
-                found.append((Path(entry.path), rel))
+                found.append((entry.path, rel))
             else:
                 problems.append(error(rel, 1, "not a regular file (a pipe, a socket or a device)", "special-file",
                                       "replace it with a plain text file"))

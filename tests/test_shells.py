@@ -1,0 +1,126 @@
+"""Pages filled into a shell (timeline/shells.py) are what the theme itself renders, byte for byte:
+whole sites built both ways are compared file by file, for the example site and its paged variant
+(every split page kind), with addresses (site_url, repo_url), built to be served and to be opened
+from disk, and with titles that need escaping."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from golden import paged_project
+
+sys.path.insert(0, str(REPO))
+
+from timeline import shells  # noqa: E402
+from timeline.pages import HtmlPage  # noqa: E402
+from timeline.urls import Urls  # noqa: E402
+
+TRICKY = """---
+title: "Talks & \\"ceasefire\\" <b>claims</b> in Ankara's 'talks'"
+date: 2020-02-10
+place: Idlib
+sources:
+  - title: An article & more
+    publisher: Le Monde
+    url: https://example.org/a?x=1&y=2
+---
+A body with a [link](https://example.org/b) & an ampersand.
+"""
+
+
+def build(root: Path, site: Path, *extra: str, shells_on: bool = True) -> None:
+    env = {**os.environ, "TIMELINE_HISTORY": "off", "TIMELINE_CACHE": "off",
+           "TIMELINE_SHELLS": "on" if shells_on else "off"}
+    result = subprocess.run([sys.executable, str(REPO / "build_timeline.py"), "build", "-q", "--site-dir", str(site),
+                             *extra], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+
+
+def files_of(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def project(tmp_path: Path, paged: bool) -> Path:
+    root = tmp_path / "project"
+    if paged:
+        paged_project(root)
+    else:
+        for name in ("events", "docs", "overrides"):
+            shutil.copytree(REPO / name, root / name)
+        for name in ("places.yml", "periods.yml", "publishers.yml"):
+            shutil.copy(REPO / name, root / name)
+        config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+        (root / "mkdocs.yml").write_text(config.replace("  - build_timeline.py", f"  - {REPO / 'build_timeline.py'}"),
+                                         encoding="utf-8")
+    (root / "events" / "2020" / "2020-02-10-tricky-title.md").write_text(TRICKY, encoding="utf-8")
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("site_url: !ENV SITE_URL", "site_url: https://example.org/timeline/\n"
+                            "repo_url: https://github.com/example/timeline\nedit_uri: edit/main/docs/")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(("paged", "offline"), [(False, False), (True, False), (True, True)],
+                         ids=["example", "paged", "paged-offline"])
+def test_a_site_with_shells_is_the_site_the_theme_renders_byte_for_byte(tmp_path, paged, offline):
+    root = project(tmp_path, paged)
+    extra = ("--offline",) if offline else ()
+    build(root, tmp_path / "themed", *extra, shells_on=False)
+    build(root, tmp_path / "shelled", *extra)
+    themed, shelled = files_of(tmp_path / "themed"), files_of(tmp_path / "shelled")
+    assert sorted(themed) == sorted(shelled)
+    different = [name for name in themed if themed[name] != shelled[name]]
+    assert different == []
+    assert not any(shells.STEM in name for name in shelled)  # the stand-ins are gone from the site…
+    assert shells.STEM.encode() not in shelled.get("sitemap.xml", b"")  # … and from the sitemap
+    pages = [n for n in shelled if n.startswith(("events/", "places/", "tags/", "sources/")) and n.endswith(".html")]
+    assert len(pages) > 60
+    tricky = shelled["events/2020-02-10-tricky-title.html" if offline else "events/2020-02-10-tricky-title/index.html"]
+    assert b"<title>Talks &amp; &quot;ceasefire&quot; &lt;b&gt;claims&lt;/b&gt;" in tricky
+    assert b'<link rel="canonical" href="https://example.org/timeline/events/2020-02-10-tricky-title/' in tricky \
+        or offline
+
+
+def test_most_pages_are_filled_into_shells(tmp_path):
+    """The comparison above means something only if shells were used: the hook's own account."""
+    root = project(tmp_path, paged=True)
+    script = f"""
+import os, sys
+os.environ.update(TIMELINE_HISTORY="off", TIMELINE_CACHE="off")
+sys.path.insert(0, {str(REPO)!r})
+from mkdocs.config import load_config
+from mkdocs.commands.build import build
+from timeline.mkdocs_hook import find_hook
+config = load_config("mkdocs.yml", site_dir={str(tmp_path / 'site')!r})
+build(config)
+b = find_hook(config).current()
+print(len(b.shaped), len(b.stand_ins), sum(s is not None for s in b.shells.values()))
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    shaped, stand_ins, cut = map(int, result.stdout.split())
+    assert shaped >= 80 and stand_ins >= 5 and cut == stand_ins  # events, places, tags, sources, split years…
+
+
+def test_a_shell_refuses_what_it_cannot_fill():
+    urls = Urls()
+    page = HtmlPage("A", "<h1>A</h1>", "d")
+    key = shells.shape(page, "events/x.md", urls)
+    assert key == ("events/", True, True)
+    assert shells.shape(page, "sources/الجزيرة.md", urls) is None  # its address would be percent-encoded
+    stand_in = shells.stand_in_uri(key, urls)
+    good = f"<title>{shells.TITLE}</title><link href='https://e.org/{urls.url(stand_in)}'>" \
+           f"<meta content='{shells.DESCRIPTION}'><article>{shells.CONTENT}{shells.H1}</article>"
+    shell = shells.cut(good, key, urls)
+    assert shell is not None
+    assert shell.fill(HtmlPage("T & U", "<h1>T</h1>", "D"), "events/y.md", urls, "<h1>T</h1>") == \
+        "<title>T &amp; U</title><link href='https://e.org/events/y/'><meta content='D'><article><h1>T</h1></article>"
+    assert shells.cut(good.replace("</article>", f"{shells.STEM}</article>"), key, urls) is None  # an unknown use
+    assert shells.cut(good.replace("<title>", f"<title>{shells.TITLE.lower()}"), key, urls) is None  # a filter
+    assert shells.cut(good.replace(shells.CONTENT, ""), key, urls) is None  # no content marker
