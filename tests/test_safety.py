@@ -63,8 +63,9 @@ def test_failed_build_leaves_previous_site_exactly(built, monkeypatch, failure, 
 
 
 def test_build_writes_nothing_outside_site(built):
-    """Nothing but site/ and what it points at (the builds folder beside it) and the build lock."""
-    outside = ("site", ".site.builds", ".site.lock")
+    """Nothing but site/ and what it points at (the builds folder beside it), the build lock and the
+    build cache (.timeline-cache/, ignored by git)."""
+    outside = ("site", ".site.builds", ".site.lock", ".timeline-cache")
     before = tree(built.root, skip=outside)
     assert built.run("build", "-q")[0] == 0
     assert tree(built.root, skip=outside) == before

@@ -4,7 +4,9 @@ actions/cache), so that a run after a small edit redoes only what the edit chang
 - summary.pickle: each event file's signature (size, times, inode) and digest, so that an
   unchanged file is not even read; and the last check's key and diagnostics, so that `validate`
   of an unchanged project reads nothing else;
-- build.pickle: each event file's check result, keyed by its bytes, and each body rendered as HTML.
+- build/*.pickle: each event file's check result, keyed by its bytes, each body rendered as HTML and
+  each event's pieces of the exports, in shards, so that an edit rewrites only the few it touched;
+- pages.pickle: the last build's manifest (timeline/incremental.py), to reuse its pages.
 
 Whatever is kept is a pure function of its key and of the code: the cache is tied to a digest of
 this package's sources and of the versions of the libraries that shape the output, and anything
@@ -21,9 +23,11 @@ import importlib.metadata
 import os
 import pickle
 import sys
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .check import CheckCache, check, whole_key
 from .diagnostics import Diagnostic
@@ -66,19 +70,53 @@ class Summary:
     events: int = 0  # … and how many events it found valid
 
 
+SHARDS = 32  # the build's part is kept in this many files per kind: an edit rewrites the few it touched
+
+
+def shard_of(key: object) -> int:
+    """Stable between runs (unlike hash()): a digest's first byte, or a text's CRC."""
+    if isinstance(key, bytes):
+        return key[0] % SHARDS
+    return zlib.crc32(str(key).encode("utf-8", "surrogatepass")) % SHARDS
+
+
 @dataclass
 class Kept:
-    """What a build keeps: the summary, each file's check, the rendered bodies."""
+    """What a build keeps: the summary, each file's check, the rendered bodies, the exports' pieces."""
 
     summary: Summary = field(default_factory=Summary)
     checks: CheckCache = field(default_factory=CheckCache)
     bodies: dict[str, str] = field(default_factory=dict)  # Markdown body → sanitised HTML
-    loaded: bool = False  # build.pickle read (or found missing): checks and bodies are what it held
-    saved: tuple[int, int] = (0, 0)  # fingerprints of what is on disk, so that nothing unchanged is written
+    fragments: dict[bytes, Any] = field(default_factory=dict)  # the exports' pieces (markup.Renderer.fragment)
+    loaded: bool = False  # the build's part read (or found missing)
+    saved: dict[str, int] = field(default_factory=dict)  # each file's fingerprint on disk: unchanged, not rewritten
 
-    def fingerprints(self) -> tuple[int, int]:
-        summary = hash((frozenset(self.summary.files.items()), self.summary.problems, self.summary.events))
-        return summary, hash(frozenset(self.bodies)) if self.loaded else 0
+    def tables(self) -> tuple[tuple[str, dict], ...]:
+        return (("checks", self.checks.files), ("bodies", self.bodies), ("fragments", self.fragments))
+
+    def parts(self) -> dict[str, dict]:
+        """The build's part, by file: {kind-shard: {key: value}}."""
+        out: dict[str, dict] = {}
+        for kind, table in self.tables():
+            shards: list[dict] = [{} for _ in range(SHARDS)]
+            for key, value in table.items():
+                shards[shard_of(key)][key] = value
+            out.update((f"{kind}-{number:02d}", shard) for number, shard in enumerate(shards))
+        return out
+
+    def fingerprints(self, parts: dict[str, dict] | None = None) -> dict[str, int]:
+        """Of each file: its keys (a body's or a piece's value follows from its key; a check's from its digest)."""
+        prints = {"summary": hash((frozenset(self.summary.files.items()), self.summary.problems, self.summary.events))}
+        if self.loaded:
+            prints.update((name, fingerprint(name, table)) for name, table in (parts or self.parts()).items())
+        return prints
+
+
+def fingerprint(name: str, table: dict) -> int:
+    """Of one file: the same keys (and, for checks, the same digests), the same number, in any order."""
+    if name.startswith("checks"):
+        return sum(hash((key, value[0])) for key, value in table.items()) + len(table)
+    return sum(map(hash, table)) + len(table)
 
 
 @contextmanager
@@ -115,20 +153,34 @@ def read(root: Path, version: str) -> Kept:
 
 
 def load_build(root: Path, kept: Kept) -> None:
-    """The checks and bodies of the last build, read only when a build needs them."""
+    """The build's part of the cache (checks, bodies, pieces), read only when a build needs it."""
     if kept.loaded:
         return
-    stored = _load(root / FOLDER / "build.pickle", tuple, kept.summary.version) if enabled() else None
-    if stored is not None and len(stored) == 2 and isinstance(stored[0], CheckCache) and isinstance(stored[1], dict):
-        kept.checks, kept.bodies = stored
+    version = kept.summary.version
+    saved = {"summary": kept.saved.get("summary", 0)}
+    for kind, table in kept.tables():
+        for number in range(SHARDS):
+            name = f"{kind}-{number:02d}"
+            stored = _load(root / FOLDER / "build" / f"{name}.pickle", dict, version) if enabled() else None
+            table.update(stored or {})
+            saved[name] = fingerprint(name, stored or {})
     kept.loaded = True
-    kept.saved = (kept.saved[0], kept.fingerprints()[1])
+    kept.saved = saved
+
+
+def read_value(path: Path, kind: type):
+    """Another file of the cache (a build's manifest): its value if it is of this code's version."""
+    return _load(path, kind, code_version()) if enabled() else None
+
+
+def write_value(path: Path, value: object) -> None:
+    _write(path, (code_version(), value))
 
 
 def _write(path: Path, value: object) -> None:
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
@@ -137,16 +189,31 @@ def _write(path: Path, value: object) -> None:
 
 
 def write(root: Path, kept: Kept) -> None:
-    """Replace what changed, each file in one rename."""
+    """Replace the files whose content changed, each in one rename."""
     if not enabled():
         return
-    now = kept.fingerprints()
-    if kept.loaded and now[1] != kept.saved[1] or kept.loaded and now[0] != kept.saved[0]:
-        checks = CheckCache(kept.checks.files)  # not its last whole result: the summary holds that
-        _write(root / FOLDER / "build.pickle", (kept.summary.version, (checks, kept.bodies)))
-    if now[0] != kept.saved[0]:
-        _write(root / FOLDER / "summary.pickle", (kept.summary.version, kept.summary))
+    parts = kept.parts() if kept.loaded else {}
+    now = kept.fingerprints(parts)
+    version = kept.summary.version
+    if kept.loaded:
+        for name, table in parts.items():
+            if now[name] != kept.saved.get(name):
+                _write(root / FOLDER / "build" / f"{name}.pickle", (version, table))
+    if now["summary"] != kept.saved.get("summary"):
+        _write(root / FOLDER / "summary.pickle", (version, kept.summary))
     kept.saved = now
+
+
+def event_tokens(kept: Kept) -> dict[str, bytes]:
+    """Each event file's token: what its Event is made from (its bytes, and the gazetteer, the
+    publishers, the archives setting and the day its check read), so what the pieces made from it
+    are keyed by."""
+    whole = kept.summary.whole
+    if not whole:
+        return {}
+    shared = repr((whole[1], whole[4], whole[5], whole[6])).encode()
+    return {path: hashlib.blake2b(digest + shared, digest_size=16).digest()
+            for path, (_, digest) in kept.summary.files.items()}
 
 
 def check_project(root: Path, kept: Kept, need_timeline: bool = True) -> tuple[Timeline | None, int, list[Diagnostic]]:

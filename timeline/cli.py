@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from . import buildcache, sitedir
 from .check import event_id
 from .diagnostics import Diagnostic, error, report_order
 from .model import Timeline
+from .project import site_dir
 from .report import report, show
 
 
@@ -131,6 +133,20 @@ def terminate_as_interrupt():
 
 
 def cmd_build(root: Path, args) -> int:
+    # Absolute, but not resolved: site/ is a link to the last build, and resolving it would build
+    # into that build's folder.
+    site = Path(os.path.abspath(args.site_dir)) if args.site_dir else None
+    # The builds before the site's own go once the new one is in; they are finished and no longer
+    # served, so they are removed meanwhile (thousands of folders take seconds, mostly the disk's).
+    tidying = threading.Thread(target=sitedir.remove, args=(sitedir.superseded(site or root / site_dir(root)),))
+    tidying.start()
+    try:
+        return _build(root, args, site)
+    finally:
+        tidying.join()
+
+
+def _build(root: Path, args, site: Path | None) -> int:
     kept, timeline, count, problems = cached_check(root)  # handed to the hook: the build checks the files once
     errors = [p for p in problems if p.is_error]
     if errors or timeline is None:
@@ -143,9 +159,6 @@ def cmd_build(root: Path, args) -> int:
     MkDocsException = eng.exceptions.MkDocsException  # noqa: N806 (a class)
 
     config_file = root / "mkdocs.yml"
-    # Absolute, but not resolved: site/ is a link to the last build, and resolving it would build
-    # into that build's folder.
-    site = Path(os.path.abspath(args.site_dir)) if args.site_dir else None
     hook = None
     try:
         with engine_logging(eng.name, logging.WARNING if args.quiet else logging.INFO), terminate_as_interrupt():
@@ -153,7 +166,7 @@ def cmd_build(root: Path, args) -> int:
             site = site or Path(config.site_dir)
             with sitedir.Lock(site):
                 sitedir.recover(site)
-                sitedir.tidy(site)
+                previous = sitedir.current(site)  # its pages are reused where nothing changed them
                 folder = sitedir.new_build(site)
                 try:
                     config = load_config(str(config_file), site_dir=str(folder), strict=not args.no_strict)
@@ -162,6 +175,7 @@ def cmd_build(root: Path, args) -> int:
                         raise UsageError(f"{config_file} does not list build_timeline.py under hooks: "
                                          "the timeline's pages would be missing")
                     hook.use(kept, (timeline, problems))
+                    hook.previous_site = str(previous) if previous else ""
                     hook.offline = args.offline
                     build(config)
                 except BaseException:

@@ -6,6 +6,7 @@ piece of editor Markdown: it is rendered here and run through an HTML sanitiser 
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 import nh3
 from markdown_it import MarkdownIt
 
-from .model import slugify
+from .model import Event, slugify
 
 T = TypeVar("T")
 _NONE = object()  # (a fragment may be "" or None)
@@ -49,6 +50,10 @@ def attr(text: str) -> str:
     return html.escape(text)
 
 
+# Fragments kept between runs (the build cache): the exports' pieces of each event.
+LASTING = frozenset({"ics", "json", "timelinejs", "search", "csv", "geojson", "filters"})
+
+
 class Renderer:
     """Editor Markdown → sanitised HTML, keeping each result: the event pages, the feed and the
     TimelineJS export all show the same bodies. Made once per build (serve keeps one, so that a
@@ -60,11 +65,23 @@ class Renderer:
         self.keep = keep  # keep fragments for the next build (serve); a single build would only fill memory
         self._fragments: dict[tuple, Any] = {}  # made or asked for by this build
         self._last: dict[tuple, Any] = {}  # by the build before
+        # Kept between runs: each event's token (its file's digest with what else its check read), the
+        # pieces the last run made, and those this run asked for.
+        self.tokens: dict[str, bytes] | None = None
+        self.lasting: dict[bytes, Any] = {}
+        self.made: dict[bytes, Any] = {}
 
     def fragment(self, key: tuple, make: Callable[..., T], *args: Any) -> T:
         """`make(*args)`, a piece of output that is a pure function of `key` (which holds everything
         it is made from, such as an event and the names of its places): made once and kept until a
-        build no longer asks for it."""
+        build no longer asks for it. The exports' pieces of each event are also kept between runs
+        (the build cache), by a key in which the event is its token."""
+        if self.tokens is not None and key[0] in LASTING:
+            lasting = self._lasting_key(key)
+            if lasting is not None:
+                value = self.lasting.get(lasting, _NONE)
+                self.made[lasting] = value = make(*args) if value is _NONE else value
+                return value
         if not self.keep:
             return make(*args)
         value = self._fragments.get(key, _NONE)
@@ -87,9 +104,28 @@ class Renderer:
         return nh3.clean(rendered, tags=BODY_TAGS, attributes=BODY_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                          link_rel="noopener noreferrer")
 
-    def remember(self, bodies: dict[str, str]) -> None:
-        """Bodies rendered by an earlier run (the build cache), each as `body` would render it."""
+    def _lasting_key(self, key: tuple) -> bytes | None:
+        parts = []
+        for part in key:
+            if isinstance(part, Event):
+                token = self.tokens.get(part.path) if self.tokens is not None else None
+                if token is None:  # an event from memory (new, import): nothing to know it by
+                    return None
+                parts.append(("event", part.id, token))
+            else:
+                parts.append(part)
+        return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def remember(self, bodies: dict[str, str], fragments: dict[bytes, Any] | None = None) -> None:
+        """Bodies rendered and export pieces made by an earlier run (the build cache)."""
         self._done.update(bodies)
+        self.lasting.update(fragments or {})
+
+    def lasting_made(self) -> dict[bytes, Any]:
+        """The export pieces this build asked for, to keep for the next; they become what it reuses."""
+        made, self.made = self.made, {}
+        self.lasting = dict(made)
+        return made
 
     def bodies(self) -> dict[str, str]:
         return dict(self._done)

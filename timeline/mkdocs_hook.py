@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import json
 import os
+import re
+import shutil
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import quote, urljoin
 
 import jinja2
 import jinja2.bccache
@@ -23,6 +27,7 @@ from . import benchreport, buildcache, engine, shells
 from .diagnostics import Diagnostic
 from .guide import fill
 from .history import History, git_head, read_history
+from .incremental import Manifest, PageInfo
 from .markup import Renderer
 from .model import Timeline
 from .problems import banner, problem_pages
@@ -32,7 +37,7 @@ from .search import merge_index
 from .security import Policy, add_external_rel, known_scripts
 from .settings import Settings, SettingsError, check_addresses, read_settings
 from .shells import Shape, Shell
-from .site import NAV_PAGES, HtmlPage, MarkdownPage, SitePlan, plan_site
+from .site import NAV_PAGES, HtmlPage, Incremental, MarkdownPage, SitePlan, plan_site
 from .sitedir import prune_theme_files, search_languages
 from .urls import ASSETS, CHANGES, FILTER_INDEX, HOME, WORLD, Urls
 from .watching import use_file_events
@@ -90,6 +95,7 @@ class Build:
     shaped: dict[str, Shape] = field(default_factory=dict)  # uri → its shape, for the pages filled into a shell
     stand_ins: dict[str, Shape] = field(default_factory=dict)  # uri of each shape's stand-in page
     shells: dict[Shape, Shell | None] = field(default_factory=dict)  # cut from the stand-ins (None: could not be)
+    contents: dict[str, str] = field(default_factory=dict)  # timeline pages' whole content, while search indexes
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -121,11 +127,13 @@ class TimelineHook:
         # templates (jinja checks each template's source, so an edited override is compiled again).
         self.templates = CompiledTemplates()
         self.history = History()  # read again only when HEAD moves (serve rebuilds on every save)
+        self.manifest: Manifest | None = None  # what the last build planned (serve: of its own folder)
+        self.previous_site = ""  # `build`: the folder of the site it replaces, whose pages it may reuse
 
     def use(self, kept: buildcache.Kept, checked: tuple[Timeline, list[Diagnostic]]) -> None:
         """The build cache and the check the command line has just made (`build`)."""
         self.kept, self.checked = kept, checked
-        self.renderer.remember(kept.bodies)
+        self.renderer.remember(kept.bodies, kept.fragments)
 
     def on_startup(self, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -156,6 +164,13 @@ class TimelineHook:
 
     def on_env(self, env, config, files):
         env.bytecode_cache = self.templates
+        if not self.serving and buildcache.enabled():  # compiled once for all builds (jinja checks each source)
+            folder = project_root(config) / buildcache.FOLDER / "jinja"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+            except OSError:
+                pass
         # Pages filled into a shell render this instead of the theme; without their shell, the theme.
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({SHELL_TEMPLATE: SHELL_SOURCE}), env.loader])
         return env
@@ -180,9 +195,16 @@ class TimelineHook:
         if (self.last.site_dir, self.last.key) != (config.site_dir, key):
             self.last = Written(config.site_dir, key)
         history = self.read_history(config)
-        build.plan = plan_site(timeline, take_intro(files), build.settings, Urls(config.use_directory_urls),
-                               self.renderer, config.site_url or None, config.site_name, history)
-        if self.serving and any(p.is_error for p in problems):
+        intro, urls = take_intro(files), Urls(config.use_directory_urls)
+        self.renderer.tokens = buildcache.event_tokens(self.kept) if self.kept is not None else None
+        broken = self.serving and any(p.is_error for p in problems)  # every page gets the problems' banner
+        incremental = self.incremental(config, key, history, fresh=broken)
+        build.plan = plan_site(timeline, intro, build.settings, urls, self.renderer, config.site_url or None,
+                               config.site_name, history, incremental)
+        if build.plan.reused and not self.all_there(build.plan, config) and incremental is not None:
+            build.plan = plan_site(timeline, intro, build.settings, urls, self.renderer, config.site_url or None,
+                                   config.site_name, history, replace(incremental, previous=None))
+        if broken:
             details = {p: context(project_root(config), p, {}) for p in problems}
             build.banner = banner(problems, details)
             shown = problem_pages(problems, details, {e.id for e in timeline.events})
@@ -190,6 +212,34 @@ class TimelineHook:
         add_generated(self, build.plan, files, config)
         self.renderer.forget({e.body for e in timeline.events})
         return files
+
+    def incremental(self, config, site: str, history: History, fresh: bool) -> Incremental | None:
+        """What this build may take from the last one: its manifest, if its pages are where it says."""
+        if self.kept is None:
+            return None
+        whole = self.kept.summary.whole
+        build = self.current()
+        digest = hashlib.blake2b(digest_size=16)
+        for part in (self.kept.summary.version, site, repr(build.settings), config.use_directory_urls,
+                     config.site_url, config.site_name, config.repo_url, history.head, history.available,
+                     history.shallow, os.environ.get(SHELL_SWITCH, ""), os.environ.get("SOURCE_DATE_EPOCH", ""),
+                     *(whole[i] if whole else b"" for i in (1, 2, 6))):
+            digest.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
+        if self.serving:
+            previous = self.manifest if self.manifest and self.manifest.folder == os.path.realpath(config.site_dir) \
+                else None
+        else:
+            previous = read_manifest(project_root(config), self.previous_site)
+        digests = {path: d for path, (_, d) in self.kept.summary.files.items()}
+        return Incremental(None if fresh else previous, digest.hexdigest(), digests)
+
+    def all_there(self, plan: SitePlan, config) -> bool:
+        """Whether every page to reuse is in the folder the manifest names (a preview's own folder)."""
+        manifest = self.manifest if self.serving else read_manifest(project_root(config), self.previous_site)
+        if manifest is None:
+            return False
+        urls = Urls(config.use_directory_urls)
+        return all(os.path.isfile(os.path.join(manifest.folder, dest_of(urls.url(uri)))) for uri in plan.reused or ())
 
     def on_pre_page(self, page, config, files):
         if self.current().date:
@@ -222,20 +272,38 @@ class TimelineHook:
         return self.history
 
     def on_page_content(self, html: str, page, config, files) -> str:
+        """The generated pages' content. The theme's search indexer (next, in on_page_context) sees
+        none of a page filled into a shell (the search index has ours) and only the first section of
+        a timeline page (the one entry search.merge_index keeps of it): on_page_context below puts
+        the rest back before the theme renders the page."""
         planned = self.planned(page)
+        build = self.current()
         if isinstance(planned, HtmlPage):
-            return planned.html
-        return planned.fill(html) if isinstance(planned, MarkdownPage) else html
+            return "" if page.file.src_uri in build.shaped else planned.html
+        if isinstance(planned, MarkdownPage):
+            full = planned.fill(html)
+            headings = [m.start() for m, _ in zip(_HEADING.finditer(full), range(2), strict=False)]
+            if len(headings) == 2:
+                build.contents[page.file.src_uri] = full
+                return full[:headings[1]]
+            return full
+        return html
 
     def on_page_context(self, context, page, config, nav):
         """A page of a shape whose shell is cut is that shell with its parts (SHELL_SOURCE prints it)."""
         build = self.current()
-        key = build.shaped.get(page.file.src_uri)
+        uri = page.file.src_uri
+        key = build.shaped.get(uri)
         shell = build.shells.get(key) if key is not None else None
         if shell is not None:
             planned = self.planned(page)
-            context[SHELL_VALUE] = shell.fill(planned, page.file.src_uri, Urls(config.use_directory_urls),
+            context[SHELL_VALUE] = shell.fill(planned, uri, Urls(config.use_directory_urls),
                                               add_external_rel(planned.html))
+        elif key is not None:  # no shell: the theme renders it
+            page.content = self.planned(page).html
+        elif uri in build.contents:  # a timeline page, whole again (as the theme's indexer leaves a page)
+            full = build.contents.pop(uri)
+            page.content = _SEARCH_ATTRIBUTE.sub("", full) if "data-search-" in full else full
         return context
 
     def on_post_page(self, output: str, page, config) -> str:
@@ -257,7 +325,7 @@ class TimelineHook:
     def on_post_template(self, output: str, template_name: str, config) -> str:
         """The theme's own pages (404.html) get the same protection; sitemap.xml loses the stand-ins."""
         if template_name == "sitemap.xml":
-            return shells.without_stand_ins(output)
+            return with_reused(shells.without_stand_ins(output), self.current().plan, config)
         if not template_name.endswith(".html"):
             return output
         return self.current().policy.add(add_external_rel(output))
@@ -268,7 +336,8 @@ class TimelineHook:
         path = Path(config.site_dir) / "search" / "search_index.json"
         if path.exists() and build.plan is not None:  # the theme indexed the hand-written pages; ours come from data
             index = json.loads(path.read_text(encoding="utf-8"))
-            merged, theme_docs = merge_index(index, build.plan.search, set(build.plan.markdown_pages), theme_docs)
+            merged, theme_docs = merge_index(index, build.plan.search, set(build.plan.markdown_pages), theme_docs,
+                                             *reused_listings(build.plan, Urls(config.use_directory_urls)))
             text = json.dumps(merged, ensure_ascii=False, separators=(",", ":"))
             path.write_text(text, encoding="utf-8")
             if build.settings.offline:  # from disk the theme loads the index as a script, not with fetch
@@ -278,9 +347,13 @@ class TimelineHook:
         for gone in self.last.dests.keys() - build.dests.keys():  # a deleted or renamed event, in a preview
             if self.last.site_dir == config.site_dir and os.path.isfile(self.last.dests[gone]):
                 os.remove(self.last.dests[gone])
+        if build.plan is not None and build.plan.reused and not self.serving:
+            link_reused(build.plan, self.previous_site or "", config)
+        if build.plan is not None and build.plan.manifest is not None and path.exists():
+            keep_manifest(self, build.plan, config, json.loads(path.read_text(encoding="utf-8")))
         self.last = Written(config.site_dir, self.last.key, build.hashes, theme_docs, build.dests)
         if self.kept is not None:
-            self.kept.bodies = self.renderer.bodies()
+            self.kept.bodies, self.kept.fragments = self.renderer.bodies(), self.renderer.lasting_made()
             buildcache.write(project_root(config), self.kept)
 
     def on_build_error(self, error) -> None:
@@ -320,7 +393,7 @@ class TimelineHook:
         if self.kept is None:
             self.kept = buildcache.read(root, buildcache.code_version())
             buildcache.load_build(root, self.kept)
-            self.renderer.remember(self.kept.bodies)
+            self.renderer.remember(self.kept.bodies, self.kept.fragments)
         timeline, _, problems = buildcache.check_project(root, self.kept)
         assert timeline is not None  # asked for
         return timeline, problems
@@ -328,9 +401,11 @@ class TimelineHook:
     def keep(self, uri: str, content: str, dest: str) -> bool:
         """Record the hash of what this build writes for `uri`; whether the last build wrote the same
         into the same folder, so that a dirty rebuild may leave the file as it is."""
-        digest = hashlib.blake2b(content.encode("utf-8"), digest_size=16).hexdigest()
-        self.current().hashes[uri] = digest
         self.current().dests[uri] = dest
+        if not self.serving:  # a build writes into an empty folder: nothing to compare with
+            return False
+        digest = hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        self.current().hashes[uri] = digest
         return self.last.hashes.get(uri) == digest and os.path.exists(dest)
 
 
@@ -360,6 +435,8 @@ def report(config, problems: list[Diagnostic], stop: bool = True) -> None:
                                          "fix them (see above, or run: python build_timeline.py validate)")
 
 
+_HEADING = re.compile(r"<h[1-6][\s>]")
+_SEARCH_ATTRIBUTE = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")  # what the theme's indexer removes from a page
 HISTORY_SWITCH = "TIMELINE_HISTORY"
 SHELL_SWITCH = "TIMELINE_SHELLS"  # off: MkDocs renders every page with the theme (the shells' tests compare)
 SHELL_TEMPLATE, SHELL_VALUE = "timeline-shell.html", "timeline_shell_page"
@@ -475,6 +552,9 @@ def add_generated(hook: TimelineHook, plan: SitePlan, files, config) -> None:
         if isinstance(page, HtmlPage) and uri not in NAV_PAGES:
             HtmlDocPage(None, file, config)
         files.append(file)
+    for uri in plan.reused or ():  # already in the site folder (a preview), or linked there at the end
+        build.dests[uri] = os.path.join(config.site_dir, dest_of(Urls(config.use_directory_urls).url(uri)))
+        build.hashes[uri] = hook.last.hashes.get(uri, "")
     extra = {f"{FILTER_INDEX[:-5]}.js": f"window.tlIndex = {plan.files[FILTER_INDEX]};\n"} \
         if hook.current().settings.offline and FILTER_INDEX in plan.files else {}  # timeline.js reads it from disk
     for path, data in {**plan.files, **extra}.items():
@@ -502,3 +582,90 @@ def shape_pages(build: Build, plan: SitePlan, files, urls: Urls) -> None:
                 build.shaped.pop(by_url[url[:end + 1]], None)
     # The stand-ins first: MkDocs renders pages in this order, and every other page needs its shell.
     build.stand_ins = {shells.stand_in_uri(key, urls): key for key in sorted(set(build.shaped.values()))}
+
+
+# ---------------------------------------------------------------- pages reused from the last build
+
+MANIFEST = "pages.pickle"  # in .timeline-cache/
+
+
+def dest_of(url: str) -> str:
+    """The file of a page, relative to the site: events/x/ → events/x/index.html."""
+    return url + "index.html" if url.endswith("/") or url == "" else url
+
+
+def read_manifest(root: Path, folder: str) -> Manifest | None:
+    """The last build's manifest, if its pages are in `folder` (the site this build replaces)."""
+    if not folder or not buildcache.enabled():
+        return None
+    manifest = buildcache.read_value(root / buildcache.FOLDER / MANIFEST, Manifest)
+    return manifest if manifest is not None and manifest.folder == folder else None
+
+
+def keep_manifest(hook: TimelineHook, plan: SitePlan, config, index: dict) -> None:
+    """This build's manifest, with the timeline pages' search entries, for the next build."""
+    manifest = plan.manifest
+    assert manifest is not None
+    urls = Urls(config.use_directory_urls)
+    listed = {doc.get("location"): doc for doc in index.get("docs", [])}
+    for uri in plan.pages:
+        if isinstance(plan.pages[uri], MarkdownPage):
+            manifest.pages[uri] = PageInfo(True, listed.get(urls.url(uri)))
+    manifest.folder = os.path.realpath(config.site_dir)
+    if hook.serving:
+        hook.manifest = manifest
+    elif buildcache.enabled():
+        buildcache.write_value(project_root(config) / buildcache.FOLDER / MANIFEST, manifest)
+
+
+def reused_listings(plan: SitePlan, urls: Urls) -> tuple[dict[str, dict], list[str]]:
+    """The search entries of the timeline pages reused from the last build (the theme did not index
+    them), and the URLs of all timeline pages in the site's order."""
+    reused = {urls.url(uri): info.search for uri, info in (plan.reused or {}).items() if info.markdown and info.search}
+    return reused, [url for url in map(urls.url, plan.order) if url in plan.markdown_pages]
+
+
+def link_reused(plan: SitePlan, folder: str, config) -> None:
+    """The reused pages' files, from the site this build replaces: hard links (a finished build is
+    never written to again), or copies where links cannot be made."""
+    urls = Urls(config.use_directory_urls)
+    made: set[str] = set()
+    for uri in plan.reused or ():
+        rel = dest_of(urls.url(uri))
+        target = os.path.join(config.site_dir, rel)
+        parent = os.path.dirname(target)
+        if parent not in made:
+            try:
+                os.mkdir(parent)  # (most pages have a folder of their own: one call, not makedirs' several)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        try:
+            os.link(os.path.join(folder, rel), target)
+        except OSError:
+            shutil.copyfile(os.path.join(folder, rel), target)
+
+
+_ENTRY = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
+
+
+def with_reused(sitemap: str, plan: SitePlan | None, config) -> str:
+    """sitemap.xml with the reused pages' entries, every generated page in the site's order."""
+    if plan is None or not plan.reused:
+        return sitemap
+    entries = list(_ENTRY.finditer(sitemap))
+    if not entries:
+        return sitemap
+    urls = Urls(config.use_directory_urls)
+    locs = {uri: html.escape(urljoin(config.site_url, quote(urls.url(uri)))) for uri in plan.order}
+    generated = set(locs.values())
+    sample = entries[0]
+    made = {m.group(1): m.group(0) for m in entries}
+    kept = [m.group(0) for m in entries if m.group(1) not in generated]
+    for uri in plan.order:
+        loc = locs[uri]
+        kept.append(made.get(loc) or (sample.group(0)[:sample.start(1) - sample.start()] + loc
+                                      + sample.group(0)[sample.end(1) - sample.start():]))
+    return sitemap[:entries[0].start()] + "".join(kept) + sitemap[entries[-1].end():]

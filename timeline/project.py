@@ -133,6 +133,18 @@ _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
+def site_dir(root: Path) -> str:
+    """mkdocs.yml's site_dir (site by default), read without MkDocs."""
+    path = root / "mkdocs.yml"
+    data = read_file(root, path, "mkdocs.yml") if os.path.lexists(path) else None
+    try:
+        config = yaml.load(data.decode("utf-8"), Loader=_ConfigLoader) if isinstance(data, bytes) else None  # noqa: S506
+        value = config.get("site_dir") if isinstance(config, dict) else None
+    except (yaml.YAMLError, UnicodeDecodeError):
+        value = None
+    return value if isinstance(value, str) and value else "site"
+
+
 def archive_policy(root: Path) -> str:
     """What mkdocs.yml's `extra: timeline: archives:` asks of sources without an archived copy. A bad
     value counts as unset here: the build refuses it with its own message."""

@@ -75,10 +75,14 @@ def generated_docs(timeline: Timeline, urls: Urls, pages: dict, renderer: Render
 
 
 def merge_index(index: dict, docs: list[dict], markdown_pages: set[str],
-                previous: dict[str, list[dict]] | None = None) -> tuple[dict, dict[str, list[dict]]]:
+                previous: dict[str, list[dict]] | None = None,
+                reused: dict[str, dict] | None = None, order: list[str] | None = None
+                ) -> tuple[dict, dict[str, list[dict]]]:
     """The theme's index (hand-written pages; the generated Markdown pages, whose sections are lists
     of events, keep only their title) plus our entries. `previous`: the hand-written pages' entries
     from the last build, for a `serve` rebuild in which the theme re-indexed only what it rebuilt.
+    `reused`: the entries of generated Markdown pages this build took from the last (by URL), put
+    among the others in `order` (the URLs of the generated Markdown pages, in the site's order).
     Returns the index and the hand-written pages' entries to keep for next time."""
     written: dict[str, list[dict]] = {}
     listings: dict[str, dict] = {}
@@ -91,5 +95,8 @@ def merge_index(index: dict, docs: list[dict], markdown_pages: set[str],
             written.setdefault(page, []).append(doc)
     if previous:
         written = {**previous, **written}
+    if reused:
+        both = {**reused, **listings}
+        listings = {url: both[url] for url in order or both if url in both}
     kept = [doc for entries in written.values() for doc in entries]
     return {**index, "docs": kept + list(listings.values()) + docs}, written

@@ -1,14 +1,18 @@
 """Everything the timeline adds to a site, planned in one call: pages, data files and the search
-entries of the pages. Pure (no engine): the hook hands the result to MkDocs as virtual files."""
+entries of the pages. Pure (no engine): the hook hands the result to MkDocs as virtual files.
+
+Given the manifest of the last build (timeline/incremental.py), only the groups of pages that may
+have changed are planned; the others are `reused`, their files taken from the last build."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from .exports import plan_exports
 from .history import History
+from .incremental import GroupRecord, Manifest, PageInfo, State, info, record, replan
 from .markup import Renderer
 from .model import Timeline
-from .pages import HtmlPage, MarkdownPage, Page, make_plan, plan_pages
+from .pages import HtmlPage, MarkdownPage, Page, in_site_order, make_plan, page_groups
 from .pages.changes import changes_feed
 from .schema import json_schema_files
 from .search import generated_docs
@@ -21,22 +25,64 @@ NAV_PAGES = frozenset({HOME, MAP, PLACES_INDEX, TAGS_INDEX, SOURCES_INDEX, CHANG
 
 
 @dataclass(frozen=True)
+class Incremental:
+    """What a build may reuse: the last build's manifest, this build's key (besides the events), and
+    each event file's digest."""
+
+    previous: Manifest | None
+    key: str
+    digests: dict[str, bytes]
+
+
+@dataclass(frozen=True)
 class SitePlan:
-    pages: dict[str, Page]  # by source uri, as if in docs/
+    pages: dict[str, Page]  # by source uri, as if in docs/: the pages planned by this build
     files: dict[str, str]  # data files (exports, JSON Schemas) by their path in the site
-    search: list[dict]  # search entries for the generated HTML pages (the theme indexes the rest)
+    search: list[dict]  # search entries for the generated HTML pages (the theme indexes the rest), in site order
     markdown_pages: frozenset[str]  # URLs of the generated Markdown pages, whose sections search drops
+    reused: dict[str, PageInfo] | None = None  # pages taken as they are from the last build
+    order: tuple[str, ...] = ()  # every generated page's uri, planned or reused, in the site's order
+    manifest: Manifest | None = None  # this build's, for the next (its folder filled in by the hook)
 
 
 def plan_site(timeline: Timeline, intro: str | None, settings: Settings, urls: Urls, renderer: Renderer,
-              site_url: str | None, title: str, history: History | None = None) -> SitePlan:
+              site_url: str | None, title: str, history: History | None = None,
+              incremental: Incremental | None = None) -> SitePlan:
     plan = make_plan(timeline, settings, urls, renderer, history)
-    pages = plan_pages(plan, intro)
+    groups = page_groups(plan, intro)
+    state = State.of(plan.ix, incremental.digests) if incremental else None
+    previous = incremental.previous if incremental else None
+    again = replan(previous, incremental.key, state, plan.ix, groups) if incremental and state else None
+    made: dict[str, dict[str, Page | PageInfo]] = {}
+    records: dict[str, GroupRecord] = {}
+    ids = frozenset(plan.ix.by_id)
+    for group in groups:
+        if again is None or group.key in again or previous is None:
+            pages = group.make()
+            made[group.key], records[group.key] = dict(pages), record(pages, ids)
+        else:
+            records[group.key] = previous.groups[group.key]
+            made[group.key] = {uri: previous.pages[uri] for uri in records[group.key].uris}
+    everything = in_site_order(groups, made)
+    pages = {uri: p for uri, p in everything.items() if not isinstance(p, PageInfo)}
+    reused = {uri: p for uri, p in everything.items() if isinstance(p, PageInfo)}
+    docs = {doc["location"]: doc for doc in generated_docs(timeline, urls, pages, renderer)}
+    search, infos = [], {}
+    for uri, page in everything.items():
+        if isinstance(page, PageInfo):  # (a timeline page's entry is the theme's: search.merge_index)
+            doc = None if page.markdown else page.search
+        else:
+            doc = docs.get(urls.url(uri))
+        if doc is not None:
+            search.append(doc)
+        infos[uri] = page if isinstance(page, PageInfo) else info(page, doc)
     files = {f"{SCHEMAS}/{name}": text for name, text in json_schema_files().items()}
     files.update(plan_exports(plan, site_url=site_url, title=title))
     files["changes.xml"] = changes_feed(plan, plan.history, title, site_url)
-    return SitePlan(pages, files, generated_docs(timeline, urls, pages, renderer),
-                    frozenset(urls.url(uri) for uri, page in pages.items() if isinstance(page, MarkdownPage)))
+    markdown = frozenset(urls.url(uri) for uri, page in everything.items()
+                         if isinstance(page, MarkdownPage) or isinstance(page, PageInfo) and page.markdown)
+    manifest = Manifest(incremental.key, "", state, records, infos) if incremental and state else None
+    return SitePlan(pages, files, search, markdown, reused if again is not None else None, tuple(everything), manifest)
 
 
-__all__ = ["NAV_PAGES", "HtmlPage", "MarkdownPage", "SitePlan", "plan_site"]
+__all__ = ["NAV_PAGES", "HtmlPage", "Incremental", "MarkdownPage", "SitePlan", "plan_site"]

@@ -85,7 +85,9 @@ def new_build(site: Path) -> Path:
     """An empty folder for the next build, readable by a web server (755, as `mkdocs build` makes)."""
     builds = builds_folder(site)
     builds.mkdir(parents=True, exist_ok=True)
-    stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    # To the nanosecond: a name is never given twice, even to a build of the same second in the same
+    # process after an older one of that second was removed.
+    stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
     for number in range(1000):
         folder = builds / f"{stamp}-{number}"
         try:
@@ -133,17 +135,36 @@ def tidy(site: Path, keep: int = 2) -> None:
     """Remove what earlier builds left: unfinished build folders (a killed build), complete ones but
     the newest `keep` (the site and the one before, which a reader may still be loading pages of),
     stray links and the temporary folders of earlier versions of this tool. Call with the lock held."""
-    live = current(site)
-    kept = {p.resolve() for p in complete_builds(site)[-keep:]} | ({live} if live else set())
-    for entry in builds_folder(site).glob("*"):
-        if entry.is_dir() and entry.resolve() not in kept:
-            shutil.rmtree(entry, ignore_errors=True)
-        elif entry.name.endswith(".complete") and not entry.with_name(entry.name[:-len(".complete")]).is_dir():
+    remove(doomed(site, keep))
+    for entry in builds_folder(site).glob("*.complete"):
+        if not entry.with_name(entry.name[:-len(".complete")]).is_dir():
             entry.unlink(missing_ok=True)
     for stray in site.parent.glob(f".{site.name}.link-*"):
         stray.unlink(missing_ok=True)
     for old in (*site.parent.glob(f".{site.name}.tmp-*"), *site.parent.glob(f".{site.name}.old-*")):
         shutil.rmtree(old, ignore_errors=True)
+
+
+def doomed(site: Path, keep: int = 2) -> list[Path]:
+    """The build folders tidy(site, keep) removes."""
+    live = current(site)
+    kept = {p.resolve() for p in complete_builds(site)[-keep:]} | ({live} if live else set())
+    return [entry for entry in builds_folder(site).glob("*") if entry.is_dir() and entry.resolve() not in kept]
+
+
+def superseded(site: Path) -> list[Path]:
+    """The finished builds older than the one the site is: the next tidy removes them whatever
+    happens. Safe without the lock: nothing writes to or serves a finished build that is not the site."""
+    live = current(site)
+    if live is None:
+        return []
+    finished = [p.resolve() for p in complete_builds(site)]
+    return finished[:finished.index(live)] if live in finished else []
+
+
+def remove(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def discard(build: Path) -> None:

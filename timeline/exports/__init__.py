@@ -22,10 +22,10 @@ def plan_exports(plan: Plan, *, site_url: str | None = None, title: str = "Timel
     return {
         "events.json": events_json(timeline, urls, plan.renderer),
         "events.schema.json": events_schema(),
-        "events.csv": events_csv(timeline, urls),
-        "events.geojson": events_geojson(timeline, urls),
+        "events.csv": events_csv(timeline, urls, plan.renderer),
+        "events.geojson": events_geojson(timeline, urls, plan.renderer),
         "events.ics": events_ics(timeline, urls, title, site_url, plan.renderer),
         "feed.xml": atom_feed(timeline, urls, plan.renderer, title, site_url),
         "timelinejs.json": timelinejs(timeline, plan.renderer, title),
-        "timeline-index.json": filter_index(timeline, urls),
+        "timeline-index.json": filter_index(timeline, urls, plan.renderer),
     }

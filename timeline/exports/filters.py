@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 from ..indexes import filter_values
-from ..model import Timeline, date_label
+from ..markup import Renderer
+from ..model import Event, Timeline, date_label
 from ..urls import Urls, event_uri, place_uri, tag_uri
 from .common import ordered
 
@@ -14,13 +15,16 @@ COLUMNS = ("id", "title", "date_text", "start", "url", "year", "precision", "tag
            "last", "status")
 
 
-def filter_index(timeline: Timeline, urls: Urls) -> str:
-    rows = []
-    for event in ordered(timeline):
-        row = {"id": event.id, "title": event.title, "date_text": date_label(event.start, event.end),
-               "start": event.start.iso(), "url": urls.url(event_uri(event.id)), **filter_values(event)}
-        rows.append([row[name] for name in COLUMNS])
+def filter_index(timeline: Timeline, urls: Urls, renderer: Renderer | None = None) -> str:
+    rows = [renderer.fragment(("filters", event, urls.directory_urls), _row, event, urls) if renderer
+            else _row(event, urls) for event in ordered(timeline)]
     places = {p: timeline.places[p].name for p in sorted({p for e in timeline.events for p in e.places})}
     index_urls = {"place": urls.url(place_uri("{id}")), "tag": urls.url(tag_uri("{id}"))}
     return json.dumps({"version": 2, "count": len(rows), "columns": list(COLUMNS), "urls": index_urls,
                        "places": places, "events": rows}, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _row(event: Event, urls: Urls) -> list:
+    row = {"id": event.id, "title": event.title, "date_text": date_label(event.start, event.end),
+           "start": event.start.iso(), "url": urls.url(event_uri(event.id)), **filter_values(event)}
+    return [row[name] for name in COLUMNS]

@@ -5,7 +5,8 @@ import csv
 import io
 
 from ..claims import claimed
-from ..model import FIGURES, Timeline, human_range
+from ..markup import Renderer
+from ..model import FIGURES, Event, Timeline, human_range
 from ..urls import Urls, event_uri
 from .common import dumps, iso, ordered, places_of
 
@@ -30,39 +31,63 @@ def _bounds(claim) -> tuple[int | None, int | None]:
     return (claim.low, claim.high) if claim else (None, None)
 
 
-def events_csv(timeline: Timeline, urls: Urls) -> str:
+def events_csv(timeline: Timeline, urls: Urls, renderer: Renderer | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out)  # lineterminator "\r\n", as RFC 4180 and spreadsheets expect
     writer.writerow(CSV_COLUMNS)
     for event in ordered(timeline):
-        places = places_of(event, timeline)
-        located = next((p for p in places if p.has_coordinates), None)
-        publishers = list(dict.fromkeys(s.publisher for s in event.sources))  # unique, in source order
-        figures = {c.name: c for c in claimed(event)}
-        row = [event.id, event.title, event.start.iso(), iso(event.end), event.start.precision,
-               human_range(event.start, event.end), "; ".join(p.name for p in places),
-               "; ".join(p.id for p in places), located.lat if located else None, located.lon if located else None,
-               "; ".join(event.tags), "; ".join(publishers), "; ".join(s.url for s in event.sources if s.url),
-               event.dispute, urls.url(event_uri(event.id)), event.status,
-               *(bound for name in FIGURES for bound in _bounds(figures.get(name))),
-               "; ".join(dict.fromkeys(s.claimant for s in event.sources if s.claim or s.figures()))]
-        writer.writerow([csv_cell(value) for value in row])
+        key = ("csv", event, tuple(places_of(event, timeline)), urls.directory_urls)
+        writer.writerow(renderer.fragment(key, _csv_row, event, timeline, urls) if renderer
+                        else _csv_row(event, timeline, urls))
     return out.getvalue()
 
 
-def events_geojson(timeline: Timeline, urls: Urls) -> str:
+def _csv_row(event: Event, timeline: Timeline, urls: Urls) -> list:
+    places = places_of(event, timeline)
+    located = next((p for p in places if p.has_coordinates), None)
+    publishers = list(dict.fromkeys(s.publisher for s in event.sources))  # unique, in source order
+    figures = {c.name: c for c in claimed(event)}
+    row = [event.id, event.title, event.start.iso(), iso(event.end), event.start.precision,
+           human_range(event.start, event.end), "; ".join(p.name for p in places),
+           "; ".join(p.id for p in places), located.lat if located else None, located.lon if located else None,
+           "; ".join(event.tags), "; ".join(publishers), "; ".join(s.url for s in event.sources if s.url),
+           event.dispute, urls.url(event_uri(event.id)), event.status,
+           *(bound for name in FIGURES for bound in _bounds(figures.get(name))),
+           "; ".join(dict.fromkeys(s.claimant for s in event.sources if s.claim or s.figures()))]
+    return [csv_cell(value) for value in row]
+
+
+def events_geojson(timeline: Timeline, urls: Urls, renderer: Renderer | None = None) -> str:
     """RFC 7946: positions are [longitude, latitude]. Events with no located place are left out."""
     features = []
     for event in ordered(timeline):
-        places = places_of(event, timeline)
-        points = [[p.lon, p.lat] for p in places if p.has_coordinates]
-        if not points:
-            continue
-        geometry = ({"type": "Point", "coordinates": points[0]} if len(points) == 1
-                    else {"type": "MultiPoint", "coordinates": points})
-        features.append({"type": "Feature", "id": event.id, "geometry": geometry, "properties": {
-            "id": event.id, "title": event.title, "start": event.start.iso(), "end": iso(event.end),
-            "precision": event.start.precision, "date_text": human_range(event.start, event.end),
-            "places": [p.name for p in places], "tags": list(event.tags), "url": urls.url(event_uri(event.id)),
-            "status": event.status, "figures": {c.name: [c.low, c.high] for c in claimed(event)}}})
-    return dumps({"type": "FeatureCollection", "features": features})
+        key = ("geojson", event, tuple(places_of(event, timeline)), urls.directory_urls)
+        feature = renderer.fragment(key, _feature_text, event, timeline, urls) if renderer \
+            else _feature_text(event, timeline, urls)
+        if feature is not None:
+            features.append(feature)
+    if not features:
+        return dumps({"type": "FeatureCollection", "features": []})
+    # As dumps() writes the whole (indent 1), each feature written on its own: at depth 2.
+    return '{\n "type": "FeatureCollection",\n "features": [\n' + ",\n".join(features) + "\n ]\n}\n"
+
+
+def _feature_text(event: Event, timeline: Timeline, urls: Urls) -> str | None:
+    feature = _feature(event, timeline, urls)
+    if feature is None:
+        return None
+    return "\n".join("  " + line for line in dumps(feature)[:-1].split("\n"))  # (JSON escapes newlines in strings)
+
+
+def _feature(event: Event, timeline: Timeline, urls: Urls) -> dict | None:
+    places = places_of(event, timeline)
+    points = [[p.lon, p.lat] for p in places if p.has_coordinates]
+    if not points:
+        return None
+    geometry = ({"type": "Point", "coordinates": points[0]} if len(points) == 1
+                else {"type": "MultiPoint", "coordinates": points})
+    return {"type": "Feature", "id": event.id, "geometry": geometry, "properties": {
+        "id": event.id, "title": event.title, "start": event.start.iso(), "end": iso(event.end),
+        "precision": event.start.precision, "date_text": human_range(event.start, event.end),
+        "places": [p.name for p in places], "tags": list(event.tags), "url": urls.url(event_uri(event.id)),
+        "status": event.status, "figures": {c.name: [c.low, c.high] for c in claimed(event)}}}
