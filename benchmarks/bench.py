@@ -44,8 +44,10 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
+import corpus  # noqa: E402
 import synth  # noqa: E402
 
+from timeline import buildcache  # noqa: E402
 from timeline import check as core  # noqa: E402
 
 MB = 1024 * 1024
@@ -154,10 +156,31 @@ def run_measured(command: list[str], cwd: Path) -> tuple[float, float, float]:
     return report["wall"], report["maxrss_kb"] / KB, report["cpu"]
 
 
-def build_ours(project: Path, site: Path) -> tuple[float, float, float]:
-    shutil.rmtree(site, ignore_errors=True)
+def build_ours(project: Path, site: Path, fresh: bool = True) -> tuple[float, float, float]:
+    """`fresh`: a cold build (no site before it, no build cache); else a build again, as after an edit."""
+    if fresh:
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(site.parent / f".{site.name}.builds", ignore_errors=True)
+        shutil.rmtree(project / buildcache.FOLDER, ignore_errors=True)
     return run_measured([sys.executable, str(REPO / "build_timeline.py"), "build", "-q", "--site-dir", str(site)],
                         project)
+
+
+def time_warm_validate(root: Path, runs: int) -> float:
+    """Median seconds of `validate`'s check with the build cache a first run left, nothing changed since."""
+    version = buildcache.code_version()
+    shutil.rmtree(root / buildcache.FOLDER, ignore_errors=True)
+    kept = buildcache.read(root, version)
+    buildcache.check_project(root, kept, need_timeline=False)
+    buildcache.write(root, kept)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        kept = buildcache.read(root, version)
+        _, count, problems = buildcache.check_project(root, kept, need_timeline=False)
+        buildcache.write(root, kept)
+        times.append(time.perf_counter() - start)
+    return median(times)
 
 
 def build_floor(project: Path, site: Path) -> tuple[float, float, float]:
@@ -172,17 +195,29 @@ def build_hugo(project: Path, site: Path) -> float:
 
 # ---------------------------------------------------------------- site figures
 
+def page_kind(rel: str) -> str:
+    """events, places, tags, sources, timeline (the years and months), changes, or other."""
+    top = rel.split("/", 1)[0]
+    return top if top in ("events", "places", "tags", "sources", "timeline", "changes") and "/" in rel else "other"
+
+
 def site_figures(site: Path) -> dict:
     total, largest, largest_page = 0, 0, ""
+    kinds: dict[str, tuple[float, str]] = {}
     for path in site.rglob("*"):
         if not path.is_file():
             continue
         size = path.stat().st_size
         total += size
-        if path.suffix == ".html" and size > largest:
-            largest, largest_page = size, path.relative_to(site).as_posix()
+        rel = path.relative_to(site).as_posix()
+        if path.suffix == ".html":
+            if size > largest:
+                largest, largest_page = size, rel
+            kind = page_kind(rel)
+            if size / KB > kinds.get(kind, (0.0, ""))[0]:
+                kinds[kind] = (round(size / KB, 1), rel)
     index = site / "search" / "search_index.json"
-    return {"mb": total / MB, "largest_kb": largest / KB, "largest_page": largest_page,
+    return {"mb": total / MB, "largest_kb": largest / KB, "largest_page": largest_page, "kinds": kinds,
             "search_mb": index.stat().st_size / MB if index.exists() else 0.0}
 
 
@@ -319,16 +354,23 @@ def fresh(folder: Path) -> Path:
     return folder
 
 
+def generate(project: Path, count: int, args, shape: str | None = None) -> list:
+    if args.generator == "synth":
+        return synth.write_project(project, count, args.seed, REPO)
+    return corpus.write(project, count, shape or args.shape, args.seed, REPO)
+
+
 def measure_size(count: int, args, workdir: Path) -> dict:
-    log(f"{count} events: generating")
+    log(f"{count} events: generating ({args.generator}, {args.shape})")
     project = fresh(workdir / f"timeline-{count}")
     floor = fresh(workdir / f"floor-{count}")
-    events = synth.write_project(project, count, args.seed, REPO)
+    events = generate(project, count, args)
     synth.write_floor_project(floor, events, REPO)
     check_project(project, count)
 
     log(f"{count} events: validate")
     validate_s, validate_floor_s = time_validate(project, count, args.runs)
+    validate_warm_s = time_warm_validate(project, args.runs)
     validate_cli_s = time_validate_cli(project, args.runs)
 
     site, floor_site = workdir / f"site-{count}", workdir / f"site-floor-{count}"
@@ -339,6 +381,12 @@ def measure_size(count: int, args, workdir: Path) -> dict:
         floor_builds.append(build_floor(floor, floor_site))
         log(f"  ours {builds[-1][0]:.1f} s {builds[-1][1]:.0f} MB, floor {floor_builds[-1][0]:.1f} s "
             f"{floor_builds[-1][1]:.0f} MB")
+    rebuilds = []
+    for run in range(1, args.runs + 1):  # after the last cold build: one event's title changed, then build
+        target = events[(run * 7919) % len(events)]
+        set_title(project / target.relpath, f"Retitled for the benchmark, run {run}")
+        rebuilds.append(build_ours(project, site, fresh=False))
+        log(f"  build again after one edit, run {run}: {rebuilds[-1][0]:.2f} s {rebuilds[-1][1]:.0f} MB")
     ours_site, floor_site_figures = site_figures(site), site_figures(floor_site)
 
     hugo_s = None
@@ -352,7 +400,10 @@ def measure_size(count: int, args, workdir: Path) -> dict:
         "events": count,
         "validate_s": round(validate_s, 4),
         "validate_floor_s": round(validate_floor_s, 4),
+        "validate_warm_s": round(validate_warm_s, 4),
         "validate_cli_s": round(validate_cli_s, 3),
+        "rebuild_s": round(median([b[0] for b in rebuilds]), 3),
+        "rebuild_peak_mb": round(median([b[1] for b in rebuilds]), 1),
         "build_s": round(median([b[0] for b in builds]), 3),
         "build_floor_s": round(median([b[0] for b in floor_builds]), 3),
         "peak_mb": round(median([b[1] for b in builds]), 1),
@@ -361,6 +412,7 @@ def measure_size(count: int, args, workdir: Path) -> dict:
         "site_floor_mb": round(floor_site_figures["mb"], 2),
         "largest_html_kb": round(ours_site["largest_kb"], 1),
         "largest_html_page": ours_site["largest_page"],
+        "largest_by_kind": ours_site["kinds"],
         "search_index_mb": round(ours_site["search_mb"], 3),
         "search_index_floor_mb": round(floor_site_figures["search_mb"], 3),
         "hugo_s": round(hugo_s, 3) if hugo_s is not None else None,
@@ -370,10 +422,26 @@ def measure_size(count: int, args, workdir: Path) -> dict:
     }
 
 
+def measure_budgets(count: int, args, workdir: Path) -> dict:
+    """The largest page of each kind, built from corpora of each shape (few publishers make long source
+    pages; many tags and places, long indexes)."""
+    out = {}
+    for shape in args.budget_shapes:
+        log(f"page budgets: {count} events, shape {shape}")
+        project = fresh(workdir / f"budget-{shape}-{count}")
+        corpus.write(project, count, shape, args.seed, REPO)
+        site = workdir / f"site-budget-{shape}-{count}"
+        build_ours(project, site)
+        figures = site_figures(site)
+        out[shape] = {"largest_by_kind": figures["kinds"], "search_index_mb": round(figures["search_mb"], 3)}
+        log(f"  largest: {max(figures['kinds'].values())}")
+    return out
+
+
 def measure_serve_size(count: int, args, workdir: Path) -> dict:
     log(f"serve: {count} events")
     project = fresh(workdir / f"serve-{count}")
-    events = synth.write_project(project, count, args.seed, REPO)
+    events = generate(project, count, args)
     check_project(project, count)
     samples, cpu, fixes = measure_serve(project, events, max(3, args.runs), workdir / f"serve-{count}.log")
     return {"events": count, "save_to_reload_s": round(median(samples), 3), "samples": [round(s, 3) for s in samples],
@@ -387,7 +455,7 @@ def ratio(ours: float | None, floor: float | None) -> float | None:
     return round(ours / floor, 2) if ours and floor else None
 
 
-def results(sizes: list[dict], serve: dict | None, args) -> dict:
+def results(sizes: list[dict], serve: dict | None, args, budgets: dict | None = None) -> dict:
     public = [{k: v for k, v in size.items() if not k.startswith("_")} for size in sizes]
     scaling = round(sizes[-1]["build_s"] / sizes[0]["build_s"], 2) if len(sizes) > 1 else None
     return {
@@ -401,8 +469,12 @@ def results(sizes: list[dict], serve: dict | None, args) -> dict:
             "validate": [ratio(s["validate_s"], s["validate_floor_s"]) for s in sizes],
             "build": [ratio(s["build_s"], s["build_floor_s"]) for s in sizes],
             "peak": [ratio(s["peak_mb"], s["peak_floor_mb"]) for s in sizes],
+            "rebuild": [ratio(s["rebuild_s"], s["build_floor_s"]) for s in sizes],
+            "validate_warm": [ratio(s["validate_warm_s"], s["validate_floor_s"]) for s in sizes],
             "scaling_build": scaling,
         },
+        "budgets": budgets,
+        "generator": args.generator if args.generator == "synth" else f"corpus ({args.shape})",
     }
 
 
@@ -456,8 +528,26 @@ def format_table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def report(data: dict, sizes: list[dict], serve: dict | None, args) -> str:
+def report(data: dict, sizes: list[dict], serve: dict | None, args, serves: list[dict] | None = None) -> str:
     lines = [format_table(table_rows(sizes, args))]
+    lines.append("build again after one edit (cache and last site kept) / cold floor: " + ", ".join(
+        f"{seconds(s['rebuild_s'])} vs {seconds(s['build_floor_s'])} (ratio {ratio_text(s['rebuild_s'], s['build_floor_s'])}"
+        f", peak {s['rebuild_peak_mb']:.0f} MB) at {s['events']} events" for s in sizes))
+    lines.append("validate, warm (nothing changed) / floor: " + ", ".join(
+        f"{seconds(s['validate_warm_s'])} vs {seconds(s['validate_floor_s'])} "
+        f"(ratio {ratio_text(s['validate_warm_s'], s['validate_floor_s'])}) at {s['events']} events" for s in sizes))
+    for s in sizes:
+        lines.append(f"largest page per kind at {s['events']} events: " + ", ".join(
+            f"{kind} {kb:.0f} KB ({page})" for kind, (kb, page) in sorted(s["largest_by_kind"].items())))
+    for shape, figures in (data.get("budgets") or {}).items():
+        lines.append(f"largest page per kind, corpus '{shape}' ({corpus.SHAPES[shape]} publishers, places, tags): "
+                     + ", ".join(f"{kind} {kb:.0f} KB" for kind, (kb, _) in sorted(figures["largest_by_kind"].items()))
+                     + f"; search index {figures['search_index_mb']:.1f} MB")
+    for extra in (serves or [])[1:]:
+        lines.append(f"serve ({extra['events']} events): save → reloaded page {seconds(extra['save_to_reload_s'])} "
+                     f"(median of {len(extra['samples'])}: {', '.join(f'{x:.2f}' for x in extra['samples'])}); "
+                     f"fix → no banner {seconds(extra['fix_to_clean_s'])}"
+                     + (f"; server CPU per rebuild {seconds(extra['_cpu_s'])}" if extra["_cpu_s"] is not None else ""))
     lines.append("validate CLI (interpreter start included): " +
                  ", ".join(f"{seconds(s['validate_cli_s'])} at {s['events']} events" for s in sizes))
     lines.append("build CPU time (user + system): " +
@@ -497,7 +587,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--sizes", default="1000,10000", help="numbers of events, comma-separated (default 1000,10000)")
     p.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported (default 3)")
     p.add_argument("--seed", type=int, default=1, help="seed of the synthetic projects (default 1)")
-    p.add_argument("--serve-events", type=int, default=1000, help="events in the serve project (0 = skip serve)")
+    p.add_argument("--serve-events", default="1000,10000",
+                   help="events in the serve projects, comma-separated (0 = skip serve; default 1000,10000)")
+    p.add_argument("--generator", choices=("corpus", "synth"), default="corpus",
+                   help="corpus.py (default; its --shape sets how many publishers, places and tags) or synth.py")
+    p.add_argument("--shape", choices=sorted(corpus.SHAPES), default="mixed", help="the corpus's shape (default mixed)")
+    p.add_argument("--budget-shapes", default="few,many",
+                   help="corpora built for the page budgets at the largest size (comma-separated; '' to skip)")
     p.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
     p.add_argument("--keep", metavar="DIR",
                    help="generate into DIR and keep the projects, sites and serve log "
@@ -512,15 +608,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error("--sizes: at least 3 events per size")
     if args.runs < 1:
         p.error("--runs: at least 1")
-    if args.serve_events and args.serve_events < 3:
+    try:
+        args.serve_events = sorted({int(x) for x in str(args.serve_events).split(",") if x.strip() and int(x)})
+    except ValueError:
+        p.error("--serve-events: numbers separated by commas, e.g. 1000,10000")
+    if any(n < 3 for n in args.serve_events):
         p.error("--serve-events: 0, or at least 3")
+    args.budget_shapes = [x for x in args.budget_shapes.split(",") if x.strip()]
+    if any(x not in corpus.SHAPES for x in args.budget_shapes):
+        p.error(f"--budget-shapes: some of {', '.join(corpus.SHAPES)}")
     return args
 
 
-def run(args, workdir: Path) -> tuple[dict, list[dict], dict | None]:
+def run(args, workdir: Path) -> tuple[dict, list[dict], list[dict]]:
     sizes = [measure_size(count, args, workdir) for count in args.sizes]
-    serve = measure_serve_size(args.serve_events, args, workdir) if args.serve_events else None
-    return results(sizes, serve, args), sizes, serve
+    serves = [measure_serve_size(count, args, workdir) for count in args.serve_events]
+    budgets = measure_budgets(args.sizes[-1], args, workdir) if args.budget_shapes else {}
+    data = results(sizes, serves[0] if serves else None, args, budgets)
+    data["serve_sizes"] = [{k: v for k, v in s.items() if not k.startswith("_")} for s in serves]
+    return data, sizes, serves
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -528,11 +634,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep:
         workdir = Path(args.keep).resolve()
         workdir.mkdir(parents=True, exist_ok=True)
-        data, sizes, serve = run(args, workdir)
+        data, sizes, serves = run(args, workdir)
     else:
         with tempfile.TemporaryDirectory(prefix="timeline-bench-") as temp:
-            data, sizes, serve = run(args, Path(temp))
-    text = report(data, sizes, serve, args)
+            data, sizes, serves = run(args, Path(temp))
+    text = report(data, sizes, serves[0] if serves else None, args, serves)
     print(text, file=sys.stderr if args.json == "-" else sys.stdout, flush=True)
     if args.json == "-":
         print(json.dumps(data, indent=2))

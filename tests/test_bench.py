@@ -13,22 +13,26 @@ REPO = Path(__file__).resolve().parent.parent
 
 SIZE_KEYS = {"events", "validate_s", "validate_floor_s", "validate_cli_s", "build_s", "build_floor_s", "peak_mb",
              "peak_floor_mb", "site_mb", "site_floor_mb", "largest_html_kb", "largest_html_page", "search_index_mb",
-             "search_index_floor_mb", "hugo_s"}
-POSITIVE = SIZE_KEYS - {"events", "largest_html_page", "hugo_s"}
+             "search_index_floor_mb", "hugo_s", "validate_warm_s", "rebuild_s", "rebuild_peak_mb", "largest_by_kind"}
+POSITIVE = SIZE_KEYS - {"events", "largest_html_page", "hugo_s", "largest_by_kind"}
 
 
 def test_bench_runs_and_reports_every_figure(tmp_path):
     out = tmp_path / "bench.json"
     result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench.py"), "--sizes", "200", "--runs", "1",
-                             "--serve-events", "200", "--no-hugo", "--json", str(out)],
+                             "--serve-events", "200", "--no-hugo", "--budget-shapes", "few", "--json", str(out)],
                             cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
 
-    for word in ("validate", "build", "search index", "serve"):
+    for word in ("validate", "build", "search index", "serve", "build again after one edit", "validate, warm",
+                 "largest page per kind", "corpus 'few'"):
         assert word in result.stdout, (word, result.stdout)
 
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert set(data) == {"generated", "machine", "runs", "seed", "sizes", "serve", "ratios"}
+    assert set(data) == {"generated", "machine", "runs", "seed", "sizes", "serve", "ratios", "budgets", "generator",
+                         "serve_sizes"}
+    assert data["generator"] == "corpus (mixed)"
+    assert set(data["budgets"]) == {"few"} and data["budgets"]["few"]["largest_by_kind"]["events"][0] > 0
     assert set(data["machine"]) == {"cpus", "python", "platform"} and data["machine"]["cpus"] > 0
     assert data["runs"] == 1 and isinstance(data["seed"], int)
 
@@ -39,6 +43,8 @@ def test_bench_runs_and_reports_every_figure(tmp_path):
         assert isinstance(size[key], (int, float)) and size[key] > 0, (key, size[key])
     assert size["largest_html_page"].endswith(".html")
     assert size["hugo_s"] is None  # --no-hugo
+    assert {"events", "places", "tags", "sources"} <= set(size["largest_by_kind"])
+    assert all(kb > 0 and page.endswith(".html") for kb, page in size["largest_by_kind"].values())
 
     serve = data["serve"]
     assert set(serve) == {"events", "save_to_reload_s", "samples", "fix_to_clean_s", "fix_samples"}
@@ -47,8 +53,8 @@ def test_bench_runs_and_reports_every_figure(tmp_path):
     assert serve["fix_to_clean_s"] > 0 and len(serve["fix_samples"]) >= 3
 
     ratios = data["ratios"]
-    assert set(ratios) == {"validate", "build", "peak", "scaling_build"}
-    for key in ("validate", "build", "peak"):
+    assert set(ratios) == {"validate", "build", "peak", "rebuild", "validate_warm", "scaling_build"}
+    for key in ("validate", "build", "peak", "rebuild", "validate_warm"):
         assert len(ratios[key]) == 1 and ratios[key][0] > 0, (key, ratios[key])
     assert ratios["scaling_build"] is None  # one size only
 

@@ -3,11 +3,12 @@ timeline list (an event's entry, period marks, lists split by year)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..history import History
 from ..indexes import Indexes, by_year
-from ..markup import Renderer, attr, esc, plural
+from ..markup import Renderer, attr, esc, heading, plural
 from ..model import MONTHS, Event, Period, date_label, human_range
 from ..settings import Settings
 from ..urls import Urls, event_anchor, event_uri, place_uri, split_uri, tag_uri
@@ -234,9 +235,11 @@ def grouped(plan: Plan, frag: Fragments, here: str, events, level: int = 2, mark
     return "\n".join(out)
 
 
-def split_listing(plan: Plan, base: str, events: list[Event], name: str) -> tuple[str, dict[str, HtmlPage]]:
+def split_listing(plan: Plan, base: str, events: list[Event], name: str,
+                  before: Callable[[list[Event]], str] | None = None) -> tuple[str, dict[str, HtmlPage]]:
     """The event list of a place, tag or source page named `name`: whole when short, else a page
-    per year. Returns (what the main page shows, {year page uri: that page})."""
+    per year (`before`: what a year's page shows above its events, made from them). Returns (what
+    the main page shows, {year page uri: that page})."""
     if len(events) <= plan.settings.page_size:
         return event_list(plan, base, events), {}
     links, pages = [], {}
@@ -246,5 +249,6 @@ def split_listing(plan: Plan, base: str, events: list[Event], name: str) -> tupl
                      f'<span class="tl-count-n">({len(year_events)})</span></li>')
         pages[uri] = HtmlPage(f"{name}, {year}", f"<h1>{esc(name)}, {year}</h1>\n"
                               f'<p class="tl-up">All years: {plan.link(uri, base, name)}</p>\n'
+                              + (before(year_events) + heading(2, "Events") if before else "")
                               + count_line(len(year_events)) + "\n" + event_list(plan, uri, year_events))
     return '<ul class="tl-overview">' + "".join(links) + "</ul>\n", pages

@@ -1,8 +1,8 @@
 """Tag and source pages, and the tables of all places, tags and sources."""
 from __future__ import annotations
 
-from ..markup import esc, heading
-from ..model import Source
+from ..markup import esc, heading, plural
+from ..model import Event, Source
 from ..urls import source_uri, tag_uri
 from .common import HtmlPage, Plan, count_line, split_listing
 
@@ -15,26 +15,46 @@ def tag_page(plan: Plan, tag: str) -> tuple[HtmlPage, dict[str, HtmlPage]]:
 
 
 def source_page(plan: Plan, slug: str) -> tuple[HtmlPage, dict[str, HtmlPage]]:
-    """A publisher: the articles of theirs the timeline cites, then the events citing them."""
+    """A publisher: the articles of theirs the timeline cites, then the events citing them. When the
+    events are split by year, so are the articles: each year's page lists those its events cite."""
     here = source_uri(slug)
     name = plan.ix.publisher_names[slug]
     events = plan.ix.by_publisher[slug]
-    articles: dict[tuple[str, str], Source] = {}
+
+    def articles(of: list[Event] | tuple[Event, ...]) -> str:
+        return heading(2, "Articles cited") + '<ul class="tl-articles">\n' + "\n".join(_articles(plan, slug, of)) \
+            + "\n</ul>\n"
+
+    listing, years = split_listing(plan, here, events, f"Source: {name}", before=articles)
+    count = len(_cited(plan, slug, events))
+    if years and count > plan.settings.page_size:  # as long as the events' list: by year too
+        cited = heading(2, "Articles cited") + f'<p class="tl-note">{plural(count, "article")}, listed on the ' \
+            "page of each year with the events citing them.</p>\n"
+    else:
+        cited = articles(events)
+    return HtmlPage(f"Source: {name}", f"<h1>Source: {esc(name)}</h1>\n" + _publisher_facts(plan, name) + cited
+                    + heading(2, "Events") + count_line(len(events)) + "\n" + listing), years
+
+
+def _cited(plan: Plan, slug: str, events) -> dict[tuple[str, str], Source]:
+    """The publisher's articles the events cite, each once (by title and address)."""
+    found: dict[tuple[str, str], Source] = {}
     for event in events:
         for source in event.sources:
             if plan.ix.publisher_slugs[source.publisher] == slug:
-                articles.setdefault((source.title, source.url or ""), source)
+                found.setdefault((source.title, source.url or ""), source)
+    return found
+
+
+def _articles(plan: Plan, slug: str, events) -> list[str]:
     rows = []
-    for (title, url), source in sorted(articles.items(), key=lambda kv: (kv[1].published.sort_key if kv[1].published
-                                                                          else (), kv[0])):
+    for (title, url), source in sorted(_cited(plan, slug, events).items(),
+                                       key=lambda kv: (kv[1].published.sort_key if kv[1].published else (), kv[0])):
         cited = esc(title) if not url else f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(title)}</a>'
         when = f' — <time datetime="{source.published.iso()}">{esc(source.published.human())}</time>' \
             if source.published else ""
         rows.append(f"<li><cite>{cited}</cite>{when}</li>")
-    listing, years = split_listing(plan, here, events, f"Source: {name}")
-    return HtmlPage(f"Source: {name}", f"<h1>Source: {esc(name)}</h1>\n" + _publisher_facts(plan, name)
-                    + heading(2, "Articles cited") + '<ul class="tl-articles">\n' + "\n".join(rows) + "\n</ul>\n"
-                    + heading(2, "Events") + count_line(len(events)) + "\n" + listing), years
+    return rows
 
 
 def _publisher_facts(plan: Plan, name: str) -> str:
