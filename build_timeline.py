@@ -38,3 +38,4 @@ else:
     on_post_build = _hook.on_post_build
     on_build_error = _hook.on_build_error
     on_serve = _hook.on_serve
+    on_shutdown = _hook.on_shutdown

@@ -45,3 +45,25 @@ def test_the_pre_commit_hooks_run_the_same_commands():
     hooks = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
     assert {h["entry"] for h in hooks} == {"python build_timeline.py validate", "python build_timeline.py fmt --check"}
     assert all(h["language"] == "system" for h in hooks)  # the editor's python: build_timeline.py finds .venv
+
+
+def test_a_build_on_a_terminal_shows_its_progress_and_ends_with_one_summary_line(tmp_path):
+    """In CI (no terminal) one summary line; on a terminal, a line rewritten in place as it goes."""
+    import io
+
+    from timeline.progress import Progress
+    log = io.StringIO()
+    progress = Progress(log, live=True)
+    progress.step("checked 3 events")
+    progress.planned(10, 7)
+    progress.page_written()
+    progress.done()
+    shown = log.getvalue()
+    assert "\r\x1b[Kchecked 3 events (" in shown and "planned 10 pages, 7 reused from the last build (" in shown
+    assert shown.endswith("\r\x1b[K")  # the line is cleared before whatever comes next
+    assert progress.summary().startswith("10 pages, 7 of them reused from the last build, in ")
+    quiet = io.StringIO()
+    silent = Progress(quiet, live=False)
+    silent.step("checked 3 events")
+    silent.done()
+    assert quiet.getvalue() == ""

@@ -101,7 +101,10 @@ def test_a_build_after_each_kind_of_edit_is_the_build_from_nothing(tmp_path, pag
     counts = {}
     for name, change in EDITS.items():
         change(root)
-        build(root, site)
+        summary = build(root, site).stderr.strip().splitlines()[-1]  # the one line a CI log gets
+        assert re.fullmatch(r"built \d+ events into .*: [\d,]+ pages(, [\d,]+ of them reused from the last build)?, "
+                            r"in [\d.]+ s", summary), summary
+        assert ("reused from the last build" in summary) == (name != "gazetteer"), (name, summary)
         fresh = tmp_path / f"fresh-{len(counts)}"
         build(root, fresh, cache=False)
         ours, theirs = files_of(site), files_of(fresh)

@@ -246,3 +246,15 @@ def test_ci_has_the_whole_history_and_keeps_published_corrections(ci):
     assert checkout["with"]["fetch-depth"] == 0  # a shallow clone has no history to show
     step = next(s for s in steps(ci, "check") if "check-corrections" in s.get("run", ""))
     assert step["if"] == "github.event_name == 'pull_request'" and "origin/$GITHUB_BASE_REF" in step["run"]
+
+
+def test_ci_keeps_the_build_cache_between_runs_before_it_validates_or_builds(ci):
+    """A build after a small change redoes only that change, in CI too: .timeline-cache is restored
+    (the newest entry of this branch's) before the first step that reads the events."""
+    check = steps(ci, "check")
+    cached = [i for i, s in enumerate(check) if s.get("uses", "").startswith("actions/cache@")
+              and s["with"]["path"] == ".timeline-cache"]
+    first = next(i for i, s in enumerate(check) if "build_timeline.py" in s.get("run", ""))
+    assert cached and cached[0] < first
+    entry = check[cached[0]]["with"]
+    assert "github.run_id" in entry["key"] and entry["restore-keys"] and entry["key"].startswith(entry["restore-keys"])

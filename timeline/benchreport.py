@@ -68,6 +68,33 @@ def chart(data: dict) -> str:
     return "".join(parts) + "\n" + legend + "\n"
 
 
+def further(data: dict) -> list[str]:
+    """A build after one edit, validate with nothing changed, the largest page of each kind (also
+    for corpora of few and many publishers, places and tags), serve at each size measured."""
+    rows = []
+    sizes = [s for s in data.get("sizes", []) if s.get("rebuild_s")]
+    if sizes:
+        rows.append("| events | build after one edit (cold plain MkDocs) | ratio | validate, nothing changed (floor) "
+                    "| ratio | largest page of each kind |\n|---:|---:|---:|---:|---:|:---|")
+        for size in sizes:
+            kinds = ", ".join(f"{html.escape(kind)} {kb:,.0f} KB"
+                              for kind, (kb, _) in sorted((size.get("largest_by_kind") or {}).items()))
+            rows.append(f"| {size['events']:,} | {_n(size['rebuild_s'], ' s')} ({_n(size['build_floor_s'], ' s', 1)}) "
+                        f"| {_ratio(size['rebuild_s'], size['build_floor_s'])} "
+                        f"| {_n(size.get('validate_warm_s'), ' s')} ({_n(size['validate_floor_s'], ' s')}) "
+                        f"| {_ratio(size.get('validate_warm_s'), size['validate_floor_s'])} | {kinds} |")
+        rows = ["\n".join(rows) + "\n"]
+    for shape, figures in (data.get("budgets") or {}).items():
+        kinds = ", ".join(f"{html.escape(kind)} {kb:,.0f} KB" for kind, (kb, _) in sorted(figures["largest_by_kind"].items()))
+        rows.append(f"Largest page of each kind for a corpus with *{html.escape(shape)}* publishers, places and tags: "
+                    f"{kinds}; search index {figures['search_index_mb']:.1f} MB.\n")
+    for serve in (data.get("serve_sizes") or [])[1:]:
+        rows.append(f"`serve` with {serve['events']:,} events: from saving an event file to the rebuilt page, "
+                    f"**{serve['save_to_reload_s']:.2f} s** (median); from saving a fix to the page without the "
+                    f"problem banner, **{serve['fix_to_clean_s']:.2f} s**.\n")
+    return rows
+
+
 def report(data: dict | None) -> str:
     if not data:
         return "*No benchmark results yet: run `python benchmarks/bench.py --json benchmarks/results.json`.*\n"
@@ -78,6 +105,7 @@ def report(data: dict | None) -> str:
     if scaling:
         lines.append(f"Build time at the largest size divided by the smallest: **{scaling:.2f}** "
                      "(linear scaling gives the ratio of the sizes).\n")
+    lines += further(data)
     if serve.get("save_to_reload_s"):
         lines.append(f"`serve` with {serve['events']:,} events: from saving an event file to the rebuilt page, "
                      f"**{serve['save_to_reload_s']:.2f} s** (median)"

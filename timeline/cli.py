@@ -15,6 +15,7 @@ from . import buildcache, sitedir
 from .check import event_id
 from .diagnostics import Diagnostic, error, report_order
 from .model import Timeline
+from .progress import Progress
 from .project import site_dir
 from .report import report, show
 
@@ -104,10 +105,22 @@ def cmd_validate(root: Path, args) -> int:
     return 1 if any(p.is_error for p in problems) else 0
 
 
+class _LinesAfterProgress(logging.StreamHandler):
+    def __init__(self, progress: Progress | None) -> None:
+        super().__init__(sys.stderr)
+        self.progress = progress
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.progress is not None:
+            self.progress.done()
+        super().emit(record)
+
+
 @contextmanager
-def engine_logging(name: str, level: int):
-    """Show the engine's own messages the way its command does."""
-    handler = logging.StreamHandler(sys.stderr)
+def engine_logging(name: str, level: int, progress: Progress | None = None):
+    """Show the engine's own messages the way its command does (each on a line of its own, not
+    after the progress line)."""
+    handler = _LinesAfterProgress(progress)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logger = logging.getLogger(name)
     old_level = logger.level
@@ -147,7 +160,10 @@ def cmd_build(root: Path, args) -> int:
 
 
 def _build(root: Path, args, site: Path | None) -> int:
+    progress = Progress(live=None if not args.quiet else False)
+    progress.step("checking the events")
     kept, timeline, count, problems = cached_check(root)  # handed to the hook: the build checks the files once
+    progress.step(f"checked {count:,} events")
     errors = [p for p in problems if p.is_error]
     if errors or timeline is None:
         report(problems, args.format, count, root)
@@ -161,7 +177,8 @@ def _build(root: Path, args, site: Path | None) -> int:
     config_file = root / "mkdocs.yml"
     hook = None
     try:
-        with engine_logging(eng.name, logging.WARNING if args.quiet else logging.INFO), terminate_as_interrupt():
+        with engine_logging(eng.name, logging.WARNING if args.quiet else logging.INFO, progress), \
+                terminate_as_interrupt():
             config = load_config(str(config_file))
             site = site or Path(config.site_dir)
             with sitedir.Lock(site):
@@ -177,15 +194,18 @@ def _build(root: Path, args, site: Path | None) -> int:
                     hook.use(kept, (timeline, problems))
                     hook.previous_site = str(previous) if previous else ""
                     hook.offline = args.offline
+                    hook.progress = progress
                     build(config)
                 except BaseException:
                     sitedir.discard(folder)
                     raise
                 sitedir.publish(site, folder)
     except sitedir.SiteBusy as exc:
+        progress.done()
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        progress.done()
         print("interrupted: the previous site was left as it was", file=sys.stderr)
         return 130
     except UsageError:
@@ -194,10 +214,12 @@ def _build(root: Path, args, site: Path | None) -> int:
         message = str(exc) if isinstance(exc, MkDocsException) else f"{type(exc).__name__}: {exc}"
         if hook is not None and hook.failure:
             message = hook.failure
+        progress.done()
         print(f"error: build failed: {message}", file=sys.stderr)
         print("build stopped: the previous site was left as it was", file=sys.stderr)
         return 1
-    print(f"built {len(timeline.events)} events into {site}", file=sys.stderr)
+    progress.done()
+    print(f"built {len(timeline.events)} events into {site}: {progress.summary()}", file=sys.stderr)
     return 0
 
 

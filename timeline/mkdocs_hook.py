@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote, urljoin
@@ -31,6 +32,7 @@ from .incremental import Manifest, PageInfo
 from .markup import Renderer
 from .model import Timeline
 from .problems import banner, problem_pages
+from .progress import Progress
 from .project import outside
 from .report import context
 from .search import merge_index
@@ -129,6 +131,9 @@ class TimelineHook:
         self.history = History()  # read again only when HEAD moves (serve rebuilds on every save)
         self.manifest: Manifest | None = None  # what the last build planned (serve: of its own folder)
         self.previous_site = ""  # `build`: the folder of the site it replaces, whose pages it may reuse
+        self.progress: Progress | None = None  # `build`: what it is doing, on a terminal
+        self.after: threading.Thread | None = None  # a preview's build, finishing after its pages are served
+        self.scripts: tuple | None = None  # the theme's inline scripts, by what they were read from
 
     def use(self, kept: buildcache.Kept, checked: tuple[Timeline, list[Diagnostic]]) -> None:
         """The build cache and the check the command line has just made (`build`)."""
@@ -149,7 +154,7 @@ class TimelineHook:
             raise engine.running(config).exceptions.PluginError(str(exc)) from None
         if self.offline:
             settings = replace(settings, offline=True)
-        policy = Policy(settings.tile_hosts, known_scripts(Path(d) for d in config.theme.dirs))
+        policy = Policy(settings.tile_hosts, self.theme_scripts(config))
         self.build, self.failure = Build(settings, policy), ""
         config.extra_css.append(f"{ASSETS}/timeline.css")
         config.extra_javascript.append(f"{ASSETS}/timeline.js")
@@ -161,6 +166,17 @@ class TimelineHook:
             log = engine.running(config).plugins.get_plugin_logger("build_timeline")
             log.info(NO_SITE_URL)
         return config
+
+    def theme_scripts(self, config):
+        """The theme's inline scripts (security.known_scripts), read again only when a template
+        folder's files change (serve loads the configuration again on every save)."""
+        dirs = [Path(d) for d in config.theme.dirs]
+        key: tuple = tuple((str(d), tuple(sorted((str(p), p.stat().st_mtime_ns) for p in d.rglob("*.html"))))
+                           for d in dirs if d.is_dir() and not str(d).startswith(sys.prefix))
+        key += tuple(str(d) for d in dirs if str(d).startswith(sys.prefix))  # installed themes change with the code
+        if self.scripts is None or self.scripts[0] != key:
+            self.scripts = (key, known_scripts(dirs))
+        return self.scripts[1]
 
     def on_env(self, env, config, files):
         env.bytecode_cache = self.templates
@@ -177,6 +193,7 @@ class TimelineHook:
 
     def on_pre_build(self, config) -> None:
         """Before MkDocs empties site/: an invalid timeline stops the build with the old site intact."""
+        self.wait()
         build = self.current()
         build.timeline, build.problems = self.check(config)
         build.date = build_date(build.timeline)
@@ -200,10 +217,11 @@ class TimelineHook:
         broken = self.serving and any(p.is_error for p in problems)  # every page gets the problems' banner
         incremental = self.incremental(config, key, history, fresh=broken)
         build.plan = plan_site(timeline, intro, build.settings, urls, self.renderer, config.site_url or None,
-                               config.site_name, history, incremental)
+                               config.site_name, history, incremental, data_now=not self.serving)
         if build.plan.reused and not self.all_there(build.plan, config) and incremental is not None:
             build.plan = plan_site(timeline, intro, build.settings, urls, self.renderer, config.site_url or None,
-                                   config.site_name, history, replace(incremental, previous=None))
+                                   config.site_name, history, replace(incremental, previous=None),
+                                   data_now=not self.serving)
         if broken:
             details = {p: context(project_root(config), p, {}) for p in problems}
             build.banner = banner(problems, details)
@@ -211,6 +229,8 @@ class TimelineHook:
             build.plan = replace(build.plan, pages={**build.plan.pages, **shown})
         add_generated(self, build.plan, files, config)
         self.renderer.forget({e.body for e in timeline.events})
+        if self.progress is not None:
+            self.progress.planned(len(build.plan.order), len(build.plan.reused or ()))
         return files
 
     def incremental(self, config, site: str, history: History, fresh: bool) -> Incremental | None:
@@ -223,6 +243,7 @@ class TimelineHook:
         for part in (self.kept.summary.version, site, repr(build.settings), config.use_directory_urls,
                      config.site_url, config.site_name, config.repo_url, history.head, history.available,
                      history.shallow, os.environ.get(SHELL_SWITCH, ""), os.environ.get("SOURCE_DATE_EPOCH", ""),
+                     fresh,  # a preview with problems: every page has the banner, which the next build drops
                      *(whole[i] if whole else b"" for i in (1, 2, 6))):
             digest.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
         if self.serving:
@@ -312,6 +333,8 @@ class TimelineHook:
         filled into a shell has them already: its shell went through here."""
         build = self.current()
         uri = page.file.src_uri
+        if self.progress is not None:
+            self.progress.page_written()
         if build.shells.get(build.shaped.get(uri, ())) is not None:  # type: ignore[arg-type]
             return output
         if build.banner:
@@ -332,16 +355,6 @@ class TimelineHook:
 
     def on_post_build(self, config) -> None:
         build = self.current()
-        theme_docs = self.last.theme_docs
-        path = Path(config.site_dir) / "search" / "search_index.json"
-        if path.exists() and build.plan is not None:  # the theme indexed the hand-written pages; ours come from data
-            index = json.loads(path.read_text(encoding="utf-8"))
-            merged, theme_docs = merge_index(index, build.plan.search, set(build.plan.markdown_pages), theme_docs,
-                                             *reused_listings(build.plan, Urls(config.use_directory_urls)))
-            text = json.dumps(merged, ensure_ascii=False, separators=(",", ":"))
-            path.write_text(text, encoding="utf-8")
-            if build.settings.offline:  # from disk the theme loads the index as a script, not with fetch
-                path.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
         prune_theme_files(Path(config.site_dir), search_languages(config))
         shells.remove_stand_ins(Path(config.site_dir), list(build.stand_ins), Urls(config.use_directory_urls))
         for gone in self.last.dests.keys() - build.dests.keys():  # a deleted or renamed event, in a preview
@@ -349,12 +362,40 @@ class TimelineHook:
                 os.remove(self.last.dests[gone])
         if build.plan is not None and build.plan.reused and not self.serving:
             link_reused(build.plan, self.previous_site or "", config)
-        if build.plan is not None and build.plan.manifest is not None and path.exists():
-            keep_manifest(self, build.plan, config, json.loads(path.read_text(encoding="utf-8")))
-        self.last = Written(config.site_dir, self.last.key, build.hashes, theme_docs, build.dests)
-        if self.kept is not None:
-            self.kept.bodies, self.kept.fragments = self.renderer.bodies(), self.renderer.lasting_made()
-            buildcache.write(project_root(config), self.kept)
+        self.last = Written(config.site_dir, self.last.key, build.hashes, self.last.theme_docs, build.dests)
+        if self.serving:  # the page is served now; the rest follows (the next build waits for it)
+            self.after = threading.Thread(target=self.finish, args=(build, config), name="timeline-after-build")
+            self.after.start()
+        else:
+            self.finish(build, config)
+
+    def finish(self, build: Build, config) -> None:
+        """What a reader's page does not wait for: the search index, the data files of a preview, the
+        manifest and the build cache."""
+        try:
+            index = merged_index(self, build, config)
+            if build.plan is not None and build.plan.later is not None:
+                write_data(build.plan.later(), build.settings, config)
+            if build.plan is not None and build.plan.manifest is not None and index is not None:
+                keep_manifest(self, build.plan, config, index)
+            if self.kept is not None:
+                self.kept.bodies, self.kept.fragments = self.renderer.bodies(), self.renderer.lasting_made()
+                buildcache.write(project_root(config), self.kept)
+        except Exception as exc:  # noqa: BLE001 — in a preview's thread: say it, and let the next build try again
+            if not self.serving:
+                raise
+            self.manifest, self.last = None, Written()
+            print(f"error: finishing the preview's build: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+    def on_shutdown(self) -> None:
+        """serve stops (MkDocs then removes its folder): the last build's rest first."""
+        self.wait()
+
+    def wait(self) -> None:
+        """For the last preview build's rest to be done."""
+        if self.after is not None:
+            self.after.join()
+            self.after = None
 
     def on_build_error(self, error) -> None:
         self.last = Written()  # the site folder holds an unknown mix: write everything next time
@@ -555,9 +596,7 @@ def add_generated(hook: TimelineHook, plan: SitePlan, files, config) -> None:
     for uri in plan.reused or ():  # already in the site folder (a preview), or linked there at the end
         build.dests[uri] = os.path.join(config.site_dir, dest_of(Urls(config.use_directory_urls).url(uri)))
         build.hashes[uri] = hook.last.hashes.get(uri, "")
-    extra = {f"{FILTER_INDEX[:-5]}.js": f"window.tlIndex = {plan.files[FILTER_INDEX]};\n"} \
-        if hook.current().settings.offline and FILTER_INDEX in plan.files else {}  # timeline.js reads it from disk
-    for path, data in {**plan.files, **extra}.items():
+    for path, data in with_offline_copies(plan.files, hook.current().settings).items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} has the same path as a generated file; rename or remove it")
         file = GeneratedFile.generated(config, path, content=data)
@@ -669,3 +708,37 @@ def with_reused(sitemap: str, plan: SitePlan | None, config) -> str:
         kept.append(made.get(loc) or (sample.group(0)[:sample.start(1) - sample.start()] + loc
                                       + sample.group(0)[sample.end(1) - sample.start():]))
     return sitemap[:entries[0].start()] + "".join(kept) + sitemap[entries[-1].end():]
+
+
+def with_offline_copies(files: dict[str, str], settings: Settings) -> dict[str, str]:
+    """The data files, and in a site opened from disk the filter index as a script (timeline.js reads
+    it so, where it cannot fetch)."""
+    if settings.offline and FILTER_INDEX in files:
+        return {**files, f"{FILTER_INDEX[:-5]}.js": f"window.tlIndex = {files[FILTER_INDEX]};\n"}
+    return files
+
+
+def write_data(files: dict[str, str], settings: Settings, config) -> None:
+    """A preview's data files, each replaced in one rename (MkDocs has written the pages)."""
+    for path, data in with_offline_copies(files, settings).items():
+        target = Path(config.site_dir) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_text(data, encoding="utf-8")
+        os.replace(temporary, target)
+
+
+def merged_index(hook: TimelineHook, build: Build, config) -> dict | None:
+    """The theme's search index (hand-written pages) merged with ours (from the data)."""
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if not path.exists() or build.plan is None:
+        return None
+    index = json.loads(path.read_text(encoding="utf-8"))
+    merged, hook.last.theme_docs = merge_index(index, build.plan.search, set(build.plan.markdown_pages),
+                                               hook.last.theme_docs,
+                                               *reused_listings(build.plan, Urls(config.use_directory_urls)))
+    text = json.dumps(merged, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(text, encoding="utf-8")
+    if build.settings.offline:  # from disk the theme loads the index as a script, not with fetch
+        path.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
+    return merged

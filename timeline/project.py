@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import os
 import stat
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -94,7 +95,7 @@ def load_project(root: Path, known: dict[str, tuple[Signature, bytes]] | None = 
                 now = None
             if now is not None and known[rel][0] == now:
                 digest = known[rel][1]
-                events.append(SourceFile(rel, b"", digest, _rereader(root, path, rel)))
+                events.append(SourceFile(rel, b"", digest, partial(_read_again, root, path, rel)))
                 if seen is not None:
                     seen[rel] = (now, digest)
                 continue
@@ -117,12 +118,10 @@ def load_project(root: Path, known: dict[str, tuple[Signature, bytes]] | None = 
     return Inputs(tuple(events), top[0], top[1], tuple(problems), today(), archive_policy(root), top[2])
 
 
-def _rereader(root: Path, path: str, rel: str):
-    """Reads the file again if its check must run again after all (an unreadable file reads as empty)."""
-    def read() -> bytes:
-        data = read_file(root, path, rel, scanned=True)
-        return data if isinstance(data, bytes) else b""
-    return read
+def _read_again(root: Path, path: str, rel: str) -> bytes:
+    """The file, read if its check must run again after all (an unreadable file reads as empty)."""
+    data = read_file(root, path, rel, scanned=True)
+    return data if isinstance(data, bytes) else b""
 
 
 class _ConfigLoader(yaml.SafeLoader):

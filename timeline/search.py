@@ -42,12 +42,19 @@ def plain_words(markdown_text: str, known: Set[str] = frozenset()) -> list[str]:
 
 
 def event_text(event: Event, timeline: Timeline) -> str:
-    """Places and tags, then the body's words that the title does not already hold (the title is
-    indexed in its own field). The date is on the result's page, not needed to find it."""
-    places = ", ".join(timeline.places[p].name for p in event.places)
-    title_words = set(_WORD.findall(event.title.lower()))
-    words = " ".join(plain_words(event.body, title_words))
-    return html.escape(" ".join(x for x in (places, " ".join(event.tags), words) if x), quote=False)
+    """Places and tags, then the body's words, each only if the title and what comes before it do
+    not already hold its words (the title is indexed in its own field; the search splits words at
+    spaces and hyphens). The date is on the result's page, not needed to find it."""
+    known = set(_WORD.findall(event.title.lower()))
+    parts = []
+    # Each word once: a place or tag whose words the title (or an earlier part) holds adds nothing.
+    for part in [timeline.places[p].name for p in event.places] + list(event.tags):
+        words = set(_WORD.findall(part.lower().replace("-", " ")))
+        if not words <= known:
+            parts.append(part)
+            known |= words
+    parts += plain_words(event.body, known)
+    return html.escape(" ".join(parts), quote=False)
 
 
 def generated_docs(timeline: Timeline, urls: Urls, pages: dict, renderer: Renderer | None = None) -> list[dict]:

@@ -5,6 +5,7 @@ Given the manifest of the last build (timeline/incremental.py), only the groups 
 have changed are planned; the others are `reused`, their files taken from the last build."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .exports import plan_exports
@@ -43,11 +44,13 @@ class SitePlan:
     reused: dict[str, PageInfo] | None = None  # pages taken as they are from the last build
     order: tuple[str, ...] = ()  # every generated page's uri, planned or reused, in the site's order
     manifest: Manifest | None = None  # this build's, for the next (its folder filled in by the hook)
+    later: Callable[[], dict[str, str]] | None = None  # the data files, when made after the pages (a preview)
 
 
 def plan_site(timeline: Timeline, intro: str | None, settings: Settings, urls: Urls, renderer: Renderer,
               site_url: str | None, title: str, history: History | None = None,
-              incremental: Incremental | None = None) -> SitePlan:
+              incremental: Incremental | None = None, data_now: bool = True) -> SitePlan:
+    """`data_now`: the data files in `files`; else `later` makes them (a preview shows the page first)."""
     plan = make_plan(timeline, settings, urls, renderer, history)
     groups = page_groups(plan, intro)
     state = State.of(plan.ix, incremental.digests) if incremental else None
@@ -76,13 +79,16 @@ def plan_site(timeline: Timeline, intro: str | None, settings: Settings, urls: U
         if doc is not None:
             search.append(doc)
         infos[uri] = page if isinstance(page, PageInfo) else info(page, doc)
-    files = {f"{SCHEMAS}/{name}": text for name, text in json_schema_files().items()}
-    files.update(plan_exports(plan, site_url=site_url, title=title))
-    files["changes.xml"] = changes_feed(plan, plan.history, title, site_url)
+    def data_files() -> dict[str, str]:
+        files = {f"{SCHEMAS}/{name}": text for name, text in json_schema_files().items()}
+        files.update(plan_exports(plan, site_url=site_url, title=title))
+        files["changes.xml"] = changes_feed(plan, plan.history, title, site_url)
+        return files
     markdown = frozenset(urls.url(uri) for uri, page in everything.items()
                          if isinstance(page, MarkdownPage) or isinstance(page, PageInfo) and page.markdown)
     manifest = Manifest(incremental.key, "", state, records, infos) if incremental and state else None
-    return SitePlan(pages, files, search, markdown, reused if again is not None else None, tuple(everything), manifest)
+    return SitePlan(pages, data_files() if data_now else {}, search, markdown, reused if again is not None else None,
+                    tuple(everything), manifest, None if data_now else data_files)
 
 
 __all__ = ["NAV_PAGES", "HtmlPage", "Incremental", "MarkdownPage", "SitePlan", "plan_site"]
