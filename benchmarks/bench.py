@@ -592,6 +592,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--generator", choices=("corpus", "synth"), default="corpus",
                    help="corpus.py (default; its --shape sets how many publishers, places and tags) or synth.py")
     p.add_argument("--shape", choices=sorted(corpus.SHAPES), default="mixed", help="the corpus's shape (default mixed)")
+    p.add_argument("--budget-events", type=int, default=0,
+                   help="events in the page-budget corpora (default: the largest of --sizes)")
     p.add_argument("--budget-shapes", default="few,many",
                    help="corpora built for the page budgets at the largest size (comma-separated; '' to skip)")
     p.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
@@ -623,7 +625,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def run(args, workdir: Path) -> tuple[dict, list[dict], list[dict]]:
     sizes = [measure_size(count, args, workdir) for count in args.sizes]
     serves = [measure_serve_size(count, args, workdir) for count in args.serve_events]
-    budgets = measure_budgets(args.sizes[-1], args, workdir) if args.budget_shapes else {}
+    budgets = measure_budgets(args.budget_events or args.sizes[-1], args, workdir) if args.budget_shapes else {}
     data = results(sizes, serves[0] if serves else None, args, budgets)
     data["serve_sizes"] = [{k: v for k, v in s.items() if not k.startswith("_")} for s in serves]
     return data, sizes, serves

@@ -238,17 +238,62 @@ def grouped(plan: Plan, frag: Fragments, here: str, events, level: int = 2, mark
 def split_listing(plan: Plan, base: str, events: list[Event], name: str,
                   before: Callable[[list[Event]], str] | None = None) -> tuple[str, dict[str, HtmlPage]]:
     """The event list of a place, tag or source page named `name`: whole when short, else a page
-    per year (`before`: what a year's page shows above its events, made from them). Returns (what
-    the main page shows, {year page uri: that page})."""
-    if len(events) <= plan.settings.page_size:
+    per year; a year longer than a page gets a page per month, and a month longer than a page, pages
+    of a page's length (`before`: what such a page shows above its events, made from them). Returns
+    (what the main page shows, {uri: page} of the pages it leads to)."""
+    size = plan.settings.page_size
+    if len(events) <= size:
         return event_list(plan, base, events), {}
     links, pages = [], {}
     for year, year_events in by_year(events).items():
         uri = split_uri(base, year)
         links.append(f"<li>{plan.link(base, uri, str(year))} "
                      f'<span class="tl-count-n">({len(year_events)})</span></li>')
-        pages[uri] = HtmlPage(f"{name}, {year}", f"<h1>{esc(name)}, {year}</h1>\n"
-                              f'<p class="tl-up">All years: {plan.link(uri, base, name)}</p>\n'
-                              + (before(year_events) + heading(2, "Events") if before else "")
-                              + count_line(len(year_events)) + "\n" + event_list(plan, uri, year_events))
+        up = f'<p class="tl-up">All years: {plan.link(uri, base, name)}</p>\n'
+        if len(year_events) <= size:
+            pages[uri] = _list_page(plan, uri, f"{name}, {year}", up, year_events, before)
+            continue
+        by_month: dict[int, list[Event]] = defaultdict(list)
+        for event in year_events:
+            by_month[event.start.month or 0].append(event)
+        months = []
+        for month in sorted(m for m in by_month if m):
+            month_events = by_month[month]
+            first = f"{uri[:-3]}/{month:02d}.md"
+            months.append(f"<li>{plan.link(uri, first, f'{MONTHS[month]} {year}')} "
+                          f'<span class="tl-count-n">({len(month_events)})</span></li>')
+            back = f'<p class="tl-up">{plan.link(first, uri, f"{name}, {year}")}</p>\n'
+            pages.update(_parts(plan, first, f"{name}, {MONTHS[month]} {year}", back, month_events, before))
+        whole_year = by_month.get(0, [])
+        overview = '<ul class="tl-overview">' + "".join(months) + "</ul>\n"
+        if len(whole_year) <= size:  # the events known only to the year, under its months
+            pages[uri] = _list_page(plan, uri, f"{name}, {year}", up + overview, whole_year, before) if whole_year \
+                else HtmlPage(f"{name}, {year}", f"<h1>{esc(name)}, {year}</h1>\n" + up
+                              + count_line(len(year_events)) + "\n" + overview)
+        else:
+            parts = _parts(plan, uri, f"{name}, {year}", up + overview, whole_year, before)
+            pages.update(parts)
     return '<ul class="tl-overview">' + "".join(links) + "</ul>\n", pages
+
+
+def _list_page(plan: Plan, uri: str, title: str, top: str, events: list[Event],
+               before: Callable[[list[Event]], str] | None) -> HtmlPage:
+    return HtmlPage(title, f"<h1>{esc(title)}</h1>\n" + top + (before(events) + heading(2, "Events") if before else "")
+                    + count_line(len(events)) + "\n" + event_list(plan, uri, events))
+
+
+def _parts(plan: Plan, first: str, title: str, top: str, events: list[Event],
+           before: Callable[[list[Event]], str] | None) -> dict[str, HtmlPage]:
+    """Pages of at most page_size events: `first`, then first-2, first-3…, each linking to the others."""
+    size = plan.settings.page_size
+    chunks = [events[i:i + size] for i in range(0, len(events), size)]
+    uris = [first] + [f"{first[:-3]}-{n}.md" for n in range(2, len(chunks) + 1)]
+    pages = {}
+    for number, (uri, chunk) in enumerate(zip(uris, chunks, strict=True)):
+        named = title if len(chunks) == 1 else f"{title}, part {number + 1} of {len(chunks)}"
+        steps = "" if len(chunks) == 1 else '<nav class="tl-prevnext" aria-label="Other parts">' + "".join(
+            plan.link(uri, other, f"Part {n + 1}", "tl-prev" if n < number else "tl-next")
+            for n, other in enumerate(uris) if n in (number - 1, number + 1)) + "</nav>\n"
+        page = _list_page(plan, uri, named, top, chunk, before)
+        pages[uri] = HtmlPage(page.title, page.html + steps)
+    return pages
