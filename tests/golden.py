@@ -59,6 +59,18 @@ def stored(variant: str) -> dict[str, bytes]:
     return {f.relative_to(folder).as_posix(): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
 
 
+def example_project(target: Path) -> Path:
+    """A copy of the example project, its mkdocs.yml naming this repository's hook."""
+    for name in ("events", "docs", "overrides"):
+        shutil.copytree(REPO / name, target / name)
+    for name in ("places.yml", "periods.yml", "publishers.yml"):
+        shutil.copy(REPO / name, target / name)
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (target / "mkdocs.yml").write_text(config.replace("  - build_timeline.py", f"  - {REPO / 'build_timeline.py'}"),
+                                       encoding="utf-8")
+    return target
+
+
 def paged_project(target: Path) -> Path:
     """A copy of the example project with page_size 8, so that every split page kind exists."""
     for name in ("events", "docs", "overrides", "benchmarks"):

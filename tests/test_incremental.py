@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import REPO
-from golden import paged_project
+from golden import example_project, paged_project
 
 
 def build(root: Path, site: Path, cache: bool = True) -> subprocess.CompletedProcess:
@@ -82,16 +81,7 @@ EDITS = {
 @pytest.mark.parametrize("paged", [False, True], ids=["example", "paged"])
 def test_a_build_after_each_kind_of_edit_is_the_build_from_nothing(tmp_path, paged):
     root = tmp_path / "project"
-    if paged:
-        paged_project(root)
-    else:
-        for name in ("events", "docs", "overrides"):
-            shutil.copytree(REPO / name, root / name)
-        for name in ("places.yml", "periods.yml", "publishers.yml"):
-            shutil.copy(REPO / name, root / name)
-        config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-        (root / "mkdocs.yml").write_text(config.replace("  - build_timeline.py", f"  - {REPO / 'build_timeline.py'}"),
-                                         encoding="utf-8")
+    (paged_project if paged else example_project)(root)
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
     (root / "mkdocs.yml").write_text(config.replace("site_url: !ENV SITE_URL", "site_url: https://example.org/t/"),
                                      encoding="utf-8")

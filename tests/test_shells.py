@@ -5,14 +5,13 @@ from disk, and with titles that need escaping."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import REPO
-from golden import paged_project
+from golden import example_project, paged_project
 
 sys.path.insert(0, str(REPO))
 
@@ -47,16 +46,7 @@ def files_of(site: Path) -> dict[str, bytes]:
 
 def project(tmp_path: Path, paged: bool) -> Path:
     root = tmp_path / "project"
-    if paged:
-        paged_project(root)
-    else:
-        for name in ("events", "docs", "overrides"):
-            shutil.copytree(REPO / name, root / name)
-        for name in ("places.yml", "periods.yml", "publishers.yml"):
-            shutil.copy(REPO / name, root / name)
-        config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-        (root / "mkdocs.yml").write_text(config.replace("  - build_timeline.py", f"  - {REPO / 'build_timeline.py'}"),
-                                         encoding="utf-8")
+    (paged_project if paged else example_project)(root)
     (root / "events" / "2020" / "2020-02-10-tricky-title.md").write_text(TRICKY, encoding="utf-8")
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("site_url: !ENV SITE_URL", "site_url: https://example.org/timeline/\n"

@@ -218,7 +218,7 @@ class TimelineHook:
         incremental = self.incremental(config, key, history, fresh=broken)
         build.plan = plan_site(timeline, intro, build.settings, urls, self.renderer, config.site_url or None,
                                config.site_name, history, incremental, data_now=not self.serving)
-        if build.plan.reused and not self.all_there(build.plan, config) and incremental is not None:
+        if build.plan.reused and incremental is not None and not all_there(build.plan, incremental, config):
             build.plan = plan_site(timeline, intro, build.settings, urls, self.renderer, config.site_url or None,
                                    config.site_name, history, replace(incremental, previous=None),
                                    data_now=not self.serving)
@@ -253,14 +253,6 @@ class TimelineHook:
             previous = read_manifest(project_root(config), self.previous_site)
         digests = {path: d for path, (_, d) in self.kept.summary.files.items()}
         return Incremental(None if fresh else previous, digest.hexdigest(), digests)
-
-    def all_there(self, plan: SitePlan, config) -> bool:
-        """Whether every page to reuse is in the folder the manifest names (a preview's own folder)."""
-        manifest = self.manifest if self.serving else read_manifest(project_root(config), self.previous_site)
-        if manifest is None:
-            return False
-        urls = Urls(config.use_directory_urls)
-        return all(os.path.isfile(os.path.join(manifest.folder, dest_of(urls.url(uri)))) for uri in plan.reused or ())
 
     def on_pre_page(self, page, config, files):
         if self.current().date:
@@ -439,12 +431,17 @@ class TimelineHook:
         assert timeline is not None  # asked for
         return timeline, problems
 
-    def keep(self, uri: str, content: str, dest: str) -> bool:
-        """Record the hash of what this build writes for `uri`; whether the last build wrote the same
-        into the same folder, so that a dirty rebuild may leave the file as it is."""
+    def keep(self, uri: str, content: str | HtmlPage | MarkdownPage, dest: str) -> bool:
+        """Record the hash of what this build writes for `uri` (a data file's text, or a page); whether
+        the last build wrote the same into the same folder, so that a dirty rebuild may leave the
+        file as it is."""
         self.current().dests[uri] = dest
         if not self.serving:  # a build writes into an empty folder: nothing to compare with
             return False
+        if isinstance(content, HtmlPage):
+            content = content.title + "\0" + content.description + "\0" + content.html
+        elif isinstance(content, MarkdownPage):
+            content = content.expanded()
         digest = hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         self.current().hashes[uri] = digest
         return self.last.hashes.get(uri) == digest and os.path.exists(dest)
@@ -586,10 +583,9 @@ def add_generated(hook: TimelineHook, plan: SitePlan, files, config) -> None:
         inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
         # An HTML page gets an empty Markdown source: on_page_markdown sets its meta (no YAML to parse
         # for each of thousands of pages) and on_page_content puts the HTML in place.
-        source, content = ("", page.title + "\0" + page.description + "\0" + page.html) if isinstance(page, HtmlPage) \
-            else (page.markdown, page.expanded())
+        source = "" if isinstance(page, HtmlPage) else page.markdown
         file = GeneratedFile.generated(config, uri, content=source, inclusion=inclusion)
-        file.keep = hook.keep(uri, content, file.abs_dest_path) and uri not in build.stand_ins
+        file.keep = hook.keep(uri, page, file.abs_dest_path) and uri not in build.stand_ins
         if isinstance(page, HtmlPage) and uri not in NAV_PAGES:
             HtmlDocPage(None, file, config)
         files.append(file)
@@ -631,6 +627,15 @@ MANIFEST = "pages.pickle"  # in .timeline-cache/
 def dest_of(url: str) -> str:
     """The file of a page, relative to the site: events/x/ → events/x/index.html."""
     return url + "index.html" if url.endswith("/") or url == "" else url
+
+
+def all_there(plan: SitePlan, incremental: Incremental, config) -> bool:
+    """Whether every page to reuse is in the folder the manifest names (a preview's own folder)."""
+    manifest = incremental.previous
+    if manifest is None:
+        return False
+    urls = Urls(config.use_directory_urls)
+    return all(os.path.isfile(os.path.join(manifest.folder, dest_of(urls.url(uri)))) for uri in plan.reused or ())
 
 
 def read_manifest(root: Path, folder: str) -> Manifest | None:

@@ -271,8 +271,7 @@ def split_listing(plan: Plan, base: str, events: list[Event], name: str,
                 else HtmlPage(f"{name}, {year}", f"<h1>{esc(name)}, {year}</h1>\n" + up
                               + count_line(len(year_events)) + "\n" + overview)
         else:
-            parts = _parts(plan, uri, f"{name}, {year}", up + overview, whole_year, before)
-            pages.update(parts)
+            pages.update(_parts(plan, uri, f"{name}, {year}", up + overview, whole_year, before))
     return '<ul class="tl-overview">' + "".join(links) + "</ul>\n", pages
 
 
