@@ -18,7 +18,7 @@ from timeline.model import Event, Period, Place, Source, Timeline
 from timeline.pages import make_plan
 
 FILES = {"events.json", "events.schema.json", "events.csv", "events.geojson", "events.ics", "feed.xml",
-         "timelinejs.json", "timeline-index.json"}
+         "timelinejs.json", "timeline-index.json", "map-places.json"}
 FORMULA = '=HYPERLINK("https://evil.example/","click")'
 TAGGED = "<b>x</b> & y"
 QUOTED = 'Tom & Jerry say "a < b"'

@@ -41,7 +41,7 @@ from .settings import Settings, SettingsError, check_addresses, read_settings
 from .shells import Shape, Shell
 from .site import NAV_PAGES, HtmlPage, Incremental, MarkdownPage, SitePlan, plan_site
 from .sitedir import prune_theme_files, search_languages
-from .urls import ASSETS, CHANGES, FILTER_INDEX, HOME, WORLD, Urls
+from .urls import ASSETS, CHANGES, FILTER_INDEX, HOME, MAP_PLACES, WORLD, Urls
 from .watching import use_file_events
 
 ASSET_FILES = Path(__file__).parent / "assets"  # served under assets/timeline/
@@ -715,12 +715,17 @@ def with_reused(sitemap: str, plan: SitePlan | None, config) -> str:
     return sitemap[:entries[0].start()] + "".join(kept) + sitemap[entries[-1].end():]
 
 
+# The data files the site's scripts read, and the global each reads its copy as a script under.
+AS_SCRIPTS = {FILTER_INDEX: "tlIndex", MAP_PLACES: "tlMapPlaces"}
+
+
 def with_offline_copies(files: dict[str, str], settings: Settings) -> dict[str, str]:
-    """The data files, and in a site opened from disk the filter index as a script (timeline.js reads
-    it so, where it cannot fetch)."""
-    if settings.offline and FILTER_INDEX in files:
-        return {**files, f"{FILTER_INDEX[:-5]}.js": f"window.tlIndex = {files[FILTER_INDEX]};\n"}
-    return files
+    """The data files, and in a site opened from disk the filter index and the map's places as
+    scripts (timeline.js and map.js read them so, where they cannot fetch)."""
+    if not settings.offline:
+        return files
+    return {**files, **{f"{path[:-5]}.js": f"window.{name} = {files[path].rstrip()};\n"
+                        for path, name in AS_SCRIPTS.items() if path in files}}
 
 
 def write_data(files: dict[str, str], settings: Settings, config) -> None:

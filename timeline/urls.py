@@ -19,6 +19,7 @@ MAP = "map.md"
 CHANGES = "changes.md"  # what changed, from git (pages/changes.py)
 PLACES_INDEX, TAGS_INDEX, SOURCES_INDEX = "places/index.md", "tags/index.md", "sources/index.md"
 FILTER_INDEX = "timeline-index.json"  # what the filters of a split timeline search
+MAP_PLACES = "map-places.json"  # every place on the map, for the maps with too many to carry inline
 SCHEMAS = "schemas"  # the JSON Schemas for editors' tools, published with the site
 ASSETS = "assets/timeline"  # the timeline's own CSS, script and bundled libraries
 WORLD = "vendor/world-atlas/countries-110m.json"  # the map's country outlines, under ASSETS

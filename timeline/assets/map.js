@@ -12,18 +12,32 @@
   if (!window.L) return;
   var LABELLED = 10;  // the busiest places get a label that is always shown
 
-  // The country outlines: fetched, or from disk (file://, where fetch is refused) the copy a site
-  // built with --offline has as a script beside the JSON.
-  function world(url) {
+  // A JSON file (the country outlines, the places): fetched, or from disk (file://, where fetch is
+  // refused) the copy a site built with --offline has as a script beside it, setting window[name].
+  function data(url, name) {
     if (location.protocol !== "file:") {
-      return fetch(url).then(function (response) { return response.json(); });
+      return fetch(url).then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      });
     }
     return new Promise(function (resolve, reject) {
       var tag = document.createElement("script");
       tag.src = url.replace(/\.json$/, ".js");
-      tag.onload = function () { if (window.tlWorld) resolve(window.tlWorld); else reject(); };
+      tag.onload = function () { if (window[name]) resolve(window[name]); else reject(); };
       tag.onerror = reject;
       document.head.appendChild(tag);
+    });
+  }
+
+  // The places: a JSON block beside the map, or for a map of very many places map-places.json,
+  // whose links are relative to the file.
+  function placesOf(element) {
+    var src = element.getAttribute("data-src");
+    if (!src) return Promise.resolve(JSON.parse(document.getElementById(element.getAttribute("data-places")).textContent));
+    var base = new URL(src, window.location.href);
+    return data(src, "tlMapPlaces").then(function (file) {
+      return file.places.map(function (place) { place.url = new URL(place.url, base).href; return place; });
     });
   }
 
@@ -32,8 +46,7 @@
   // At least 24 px: a touch target (WCAG 2.5.8). pages/places.py draws the key with the same sizes.
   function diameter(count) { return Math.round(19 + 5 * Math.sqrt(Math.max(count, 1))); }
 
-  function draw(element) {
-    var places = JSON.parse(document.getElementById(element.getAttribute("data-places")).textContent);
+  function draw(element, places) {
     element.hidden = false;
     var map = L.map(element, { scrollWheelZoom: false, dragging: !L.Browser.mobile, tap: false,
                                attributionControl: true });
@@ -41,7 +54,7 @@
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 18, attribution: element.getAttribute("data-attribution") || "" }).addTo(map);
     } else if (window.topojson) {
-      world(element.getAttribute("data-world"))
+      data(element.getAttribute("data-world"), "tlWorld")
         .then(function (world) {
           L.geoJSON(topojson.feature(world, world.objects.countries), {
             style: { className: "tl-country", weight: 1, fillOpacity: 1 },
@@ -167,12 +180,19 @@
     }
 
     // The timeline's filters: counts of the shown events per place (null: every event is shown).
-    document.addEventListener("tl:shown", function (event) {
-      var counts = event.detail && event.detail.places;
+    // A map whose places came from a file may start after the filters first spoke: it reads their
+    // last word from document.tlShown.
+    function follow(detail) {
+      var counts = detail && detail.places;
       byName.forEach(function (place) { show(place, counts ? counts[place.id] || 0 : place.count); });
       dodge();
-    });
+    }
+    document.addEventListener("tl:shown", function (event) { follow(event.detail); });
+    if (document.tlShown) follow(document.tlShown);
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll(".tl-map"), draw);
+  Array.prototype.forEach.call(document.querySelectorAll(".tl-map"), function (element) {
+    placesOf(element).then(function (places) { draw(element, places); })
+      .catch(function () { /* no map: the places page and the lists still carry every place */ });
+  });
 })();

@@ -35,6 +35,7 @@
   var status = form.querySelector(".tl-status");
   var total = Number(form.getAttribute("data-count")) || items.length;
   var indexUrl = form.getAttribute("data-index");
+  var optionsUrl = indexUrl || form.getAttribute("data-options");  // where a find box looks
   var overview = document.querySelector(".tl-overview");
   var results = document.querySelector("ol.tl-results");
   var index = null;
@@ -179,7 +180,7 @@
 
   function load() {
     if (!index) {
-      index = (location.protocol === "file:" ? fromScript(indexUrl) : fetch(indexUrl).then(function (response) {
+      index = (location.protocol === "file:" ? fromScript(optionsUrl) : fetch(optionsUrl).then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.json();
       })).then(function (data) { index = data; return data; });
@@ -253,7 +254,8 @@
       mark.classList.toggle("tl-ov-out", out);
     });
     drawRange();
-    document.dispatchEvent(new CustomEvent("tl:shown", { detail: { places: places } }));
+    document.tlShown = { places: places };  // for a map that starts later (map.js)
+    document.dispatchEvent(new CustomEvent("tl:shown", { detail: document.tlShown }));
   }
 
   function chip(text, remove) {
@@ -314,6 +316,7 @@
       Array.prototype.forEach.call(form.querySelectorAll('input[name="' + name + '"]'), function (box) {
         box.checked = wanted.indexOf(box.value) !== -1;
       });
+      wanted.forEach(function (value) { restoreFound(name, value); });
       if (wanted.length) form.querySelector('details[data-filter="' + name + '"]').open = true;
     });
     if (fromBox) fromBox.value = DATE.test(params.get("from") || "") ? params.get("from") : "";
@@ -444,6 +447,91 @@
       });
   }
 
+  // ------------------------------------------------------------ find boxes of long lists
+  // A list of thousands of places, tags or sources shows its busiest on the page (pages/timeline.py);
+  // its find box lists every value whose name holds what is typed, from timeline-index.json.
+  var FIND_AT_MOST = 50;
+  var NAMES = { tag: null, place: "places", publisher: "publishers" };
+  var options = {};  // filter → [{ value, text, count }], busiest first, once the index is loaded
+  function optionsOf(name) {
+    if (!options[name]) {
+      var counts = {};
+      index.events.forEach(function (event) {
+        value(event, FIELDS[name]).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+      });
+      var names = NAMES[name] ? index[NAMES[name]] || {} : {};
+      options[name] = Object.keys(counts).map(function (v) { return { value: v, text: names[v] || v, count: counts[v] }; })
+        .sort(function (a, b) { return b.count - a.count || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0); });
+    }
+    return options[name];
+  }
+  function boxOf(name, wanted) {
+    return Array.prototype.filter.call(form.querySelectorAll('input[name="' + name + '"]'), function (box) {
+      return box.value === wanted;
+    })[0];
+  }
+  function addBox(name, option) {  // the same label pages/timeline.py writes, marked as found
+    var label = element("label", "tl-found"), box = element("input");
+    box.type = "checkbox"; box.name = name; box.value = option.value;
+    var text = element("span", "", option.text);
+    text.setAttribute("dir", "auto");
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" "));
+    label.appendChild(text);
+    label.appendChild(document.createTextNode(" "));
+    label.appendChild(element("span", "tl-count-n", option.count === null ? "" : "(" + option.count + ")"));
+    form.querySelector('details[data-filter="' + name + '"] fieldset').appendChild(label);
+    return box;
+  }
+  function find(input) {
+    var name = input.getAttribute("data-for"), words = input.value.trim().toLowerCase();
+    var fieldset = form.querySelector('details[data-filter="' + name + '"] fieldset');
+    var more = fieldset.querySelector(".tl-find-more");
+    if (more) more.parentNode.removeChild(more);
+    Array.prototype.forEach.call(fieldset.querySelectorAll("label.tl-found"), function (label) {
+      if (!label.querySelector("input").checked) fieldset.removeChild(label);
+    });
+    Array.prototype.forEach.call(fieldset.querySelectorAll("label"), function (label) {
+      var text = label.querySelector("span[dir]").textContent.toLowerCase();
+      label.hidden = !!words && text.indexOf(words) === -1 && !label.querySelector("input").checked;
+    });
+    if (!words) return;
+    load().then(function () {
+      if (input.value.trim().toLowerCase() !== words) return;  // a later keystroke has its own turn
+      var found = optionsOf(name).filter(function (o) { return o.text.toLowerCase().indexOf(words) !== -1; });
+      var added = 0;
+      found.forEach(function (option) {
+        if (boxOf(name, option.value) || added >= FIND_AT_MOST) return;
+        addBox(name, option);
+        added += 1;
+      });
+      var shownCount = fieldset.querySelectorAll("label:not([hidden])").length;
+      var note = found.length > shownCount ? "The " + shownCount + " with the most events of " + found.length
+        + " that match; type more to narrow." : found.length ? "" : "None match.";
+      if (note) fieldset.appendChild(element("p", "tl-hint tl-find-more", note));
+    }).catch(function () {
+      fieldset.appendChild(element("p", "tl-hint tl-find-more", "The full list could not be loaded."));
+    });
+  }
+  // A value chosen in the URL but not on the page: its box is added, and named once the index is in.
+  function restoreFound(name, wanted) {
+    if (boxOf(name, wanted) || !form.querySelector('.tl-find[data-for="' + name + '"]')) return;
+    addBox(name, { value: wanted, text: wanted, count: null }).checked = true;
+    load().then(function () {
+      var option = optionsOf(name).filter(function (o) { return o.value === wanted; })[0];
+      var box = boxOf(name, wanted);
+      if (!option || !box) return;
+      var label = box.parentNode;
+      label.querySelector("span[dir]").textContent = option.text;
+      label.querySelector(".tl-count-n").textContent = "(" + option.count + ")";
+      drawChips(chosen());
+    }).catch(function () { /* the chip keeps the value's id */ });
+  }
+  Array.prototype.forEach.call(form.querySelectorAll(".tl-find"), function (input) {
+    input.addEventListener("input", function () { find(input); });
+    input.addEventListener("keydown", function (event) { if (event.key === "Enter") event.preventDefault(); });
+  });
+
   // Escape closes the innermost open list (or the panel) and gives the focus back to its button.
   form.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
@@ -467,7 +555,12 @@
 
   form.addEventListener("change", apply);
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
-  form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+  form.addEventListener("reset", function () {
+    window.setTimeout(function () {
+      Array.prototype.forEach.call(form.querySelectorAll(".tl-find"), find);
+      apply();
+    }, 0);
+  });
   form.hidden = false;
   setupOverview();
   restore();

@@ -6,6 +6,7 @@ so that two builds of the same files give byte-identical data (and clean diffs f
 from __future__ import annotations
 
 from ..pages import Plan
+from ..pages.places import map_places
 from .calendar import atom_feed, events_ics
 from .filters import filter_index
 from .records import event_record, events_json, events_schema
@@ -27,5 +28,6 @@ def plan_exports(plan: Plan, *, site_url: str | None = None, title: str = "Timel
         "events.ics": events_ics(timeline, urls, title, site_url, plan.renderer),
         "feed.xml": atom_feed(timeline, urls, plan.renderer, title, site_url),
         "timelinejs.json": timelinejs(timeline, plan.renderer, title),
-        "timeline-index.json": filter_index(timeline, urls, plan.renderer),
+        "timeline-index.json": filter_index(timeline, urls, plan.renderer, plan.ix.publisher_names),
+        "map-places.json": map_places(plan),
     }

@@ -1,6 +1,7 @@
 """timeline-index.json: what the reader's filters search when the timeline is split over many
-pages. One short row per event; `columns` names each position, and timeline.js finds its
-columns by these names (never by position)."""
+pages, and where the find box of a long list of filter values looks. One short row per event;
+`columns` names each position, and timeline.js finds its columns by these names (never by
+position). `places` and `publishers` name the ids and slugs the rows hold."""
 from __future__ import annotations
 
 import json
@@ -15,13 +16,17 @@ COLUMNS = ("id", "title", "date_text", "start", "url", "year", "precision", "tag
            "last", "status")
 
 
-def filter_index(timeline: Timeline, urls: Urls, renderer: Renderer | None = None) -> str:
+def filter_index(timeline: Timeline, urls: Urls, renderer: Renderer | None = None,
+                 publishers: dict[str, str] | None = None) -> str:
+    """`publishers`: each publisher's slug and name (indexes.Indexes.publisher_names), for the
+    filters' find box; the rows hold slugs."""
     rows = [renderer.fragment(("filters", event, urls.directory_urls), _row, event, urls) if renderer
             else _row(event, urls) for event in ordered(timeline)]
     places = {p: timeline.places[p].name for p in sorted({p for e in timeline.events for p in e.places})}
     index_urls = {"place": urls.url(place_uri("{id}")), "tag": urls.url(tag_uri("{id}"))}
     return json.dumps({"version": 2, "count": len(rows), "columns": list(COLUMNS), "urls": index_urls,
-                       "places": places, "events": rows}, ensure_ascii=False, separators=(",", ":")) + "\n"
+                       "places": places, "publishers": dict(sorted((publishers or {}).items())), "events": rows},
+                      ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _row(event: Event, urls: Urls) -> list:

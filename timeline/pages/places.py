@@ -1,16 +1,18 @@
 """Where things happened: a page per place (with a small map) and the map of every place.
 
 The maps are Leaflet, bundled with the site. Their data sits in a JSON block (inert under any
-Content-Security-Policy); without script, tiles or network, the lists beside them carry the links.
+Content-Security-Policy), or for a map of more than MAP_INLINE_AT_MOST places in map-places.json;
+without script, tiles or network, the lists beside them carry the links.
 """
 from __future__ import annotations
 
+import json
 import math
 
 from ..claims import totals
 from ..markup import attr, esc, heading, json_in_html, plural
 from ..model import Place
-from ..urls import MAP, PLACES_INDEX, WORLD, asset, place_uri
+from ..urls import HOME, MAP, MAP_PLACES, PLACES_INDEX, WORLD, asset, place_uri
 from .common import COUNTING_RULE, HtmlPage, Plan, count_line, figures_line, split_listing
 
 MAP_DATA_ID = "tl-map-data"
@@ -18,6 +20,7 @@ MAP_DATA_ID = "tl-map-data"
 
 NEIGHBOURS, NEIGHBOUR_KM = 30, 200  # what a place page's map shows around the place: each page stays small
 CORE_SHARE = 0.8  # the first view fits the places nearest the busiest ones holding this share of events
+MAP_INLINE_AT_MOST = 400  # a map of more places loads them from MAP_PLACES: each costs its page ~150 bytes
 
 
 def _km(a: Place, b: Place) -> float:
@@ -63,31 +66,55 @@ def size_key(counts: list[int]) -> str:
             " Labelled: the busiest places.</span></p>")
 
 
+def _map_data(plan: Plan, here: str, located: list[Place], focus: str | None) -> list[dict]:
+    counts = {p.id: len(plan.ix.by_place.get(p.id, [])) for p in located}
+    core = {focus} if focus else core_places(located, counts)
+    return [{"id": p.id, "name": p.name, "lat": p.lat, "lon": p.lon, "count": counts[p.id],
+             "url": plan.urls.href(here, place_uri(p.id)), "core": p.id in core, "here": p.id == focus}
+            for p in located]
+
+
+def mapped_places(plan: Plan) -> list[Place]:
+    """The places the timeline's maps (its home page and the map page) show: those with events and
+    coordinates."""
+    ix = plan.ix
+    return [ix.timeline.places[p] for p in sorted(ix.by_place) if ix.timeline.places[p].has_coordinates]
+
+
+def map_places(plan: Plan) -> str:
+    """map-places.json: the timeline's map data, its links relative to the file (map.js resolves them)."""
+    return json.dumps({"version": 1, "places": _map_data(plan, HOME, mapped_places(plan), None)},
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
 def map_block(plan: Plan, here: str, places: list[Place], label: str, focus: str | None = None) -> str:
     """A map of `places` (with events); `focus`: the one place a place page is about, drawn among
-    its neighbours."""
-    counts = {p.id: len(plan.ix.by_place.get(p.id, [])) for p in places}
+    its neighbours. A map of every place (`places` is mapped_places) too long to carry inline reads
+    map-places.json."""
     located = [p for p in places if p.has_coordinates]
     if not located:
         return ""
-    core = {focus} if focus else core_places(located, counts)
-    data = [{"id": p.id, "name": p.name, "lat": p.lat, "lon": p.lon, "count": counts[p.id],
-             "url": plan.urls.href(here, place_uri(p.id)), "core": p.id in core, "here": p.id == focus}
-            for p in located]
 
     def href(path: str) -> str:
         return attr(plan.urls.href(here, asset(path)))
 
+    if focus is None and len(located) > MAP_INLINE_AT_MOST:
+        source, data = f'data-src="{attr(plan.urls.href(here, MAP_PLACES))}"', ""
+    else:
+        source = f'data-places="{MAP_DATA_ID}"'
+        data = (f'<script type="application/json" id="{MAP_DATA_ID}">'
+                f"{json_in_html(_map_data(plan, here, located, focus))}</script>")
+    counts = [len(plan.ix.by_place.get(p.id, [])) for p in places]
     return ('<div class="tl-map-block">'
             f'<link rel="stylesheet" href="{href("vendor/leaflet/leaflet.css")}">'
-            f'<div class="tl-map" role="region" aria-label="{esc(label)}" data-places="{MAP_DATA_ID}" '
+            f'<div class="tl-map" role="region" aria-label="{esc(label)}" {source} '
             f'data-tiles="{esc(plan.settings.tiles)}" data-attribution="{esc(plan.settings.attribution)}" '
             f'data-world="{href(WORLD)}" hidden></div>'
             f'<noscript><p class="tl-note">The map needs JavaScript; every place is listed on '
             f'{plan.link(here, PLACES_INDEX, "the places page")}.</p></noscript>'
-            + ("" if focus else size_key([c for p, c in counts.items() if c]))
-            + f'<script type="application/json" id="{MAP_DATA_ID}">{json_in_html(data)}</script>'
-            f'<script src="{href("vendor/leaflet/leaflet.js")}"></script>'
+            + ("" if focus else size_key([c for c in counts if c]))
+            + data
+            + f'<script src="{href("vendor/leaflet/leaflet.js")}"></script>'
             f'<script src="{href("vendor/topojson-client/topojson-client.min.js")}"></script>'
             f'<script src="{href("map.js")}"></script>'
             "</div>\n")

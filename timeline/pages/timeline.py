@@ -24,7 +24,7 @@ from .common import (
     period_marks,
 )
 from .overview import overview
-from .places import map_block
+from .places import map_block, mapped_places
 
 TIMELINE_MARKER = "<!-- timeline -->"
 
@@ -53,10 +53,25 @@ def year_counts(plan: Plan) -> dict[int, int]:
     return counts
 
 
+# A list longer than this shows its busiest values and a box that finds any other: a timeline with
+# thousands of places would otherwise put a megabyte of checkboxes on its home page.
+LIST_AT_MOST = 200
+FIND_WORDS = {"tag": ("tag", "tags"), "place": ("place", "places"), "publisher": ("source", "sources")}
+
+
+def _shortlist(options: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """The LIST_AT_MOST options with the most events, in their list's order."""
+    if len(options) <= LIST_AT_MOST:
+        return options
+    keep = {value for value, _, _ in sorted(options, key=lambda o: (-o[2], o[1].casefold(), o[0]))[:LIST_AT_MOST]}
+    return [o for o in options if o[0] in keep]
+
+
 def filters(plan: Plan) -> str:
     """The reader's filters, behind one "Filter" control (a phone has room for little else above the
     list). Hidden until timeline.js runs: without script the page is the full list. Options cover
-    the whole timeline, whatever part of it this page shows; the chips show what is chosen."""
+    the whole timeline, whatever part of it this page shows; the chips show what is chosen. A long
+    list carries its busiest options and a find box that searches them all in timeline-index.json."""
     ix = plan.ix
     groups = [
         ("tag", "Tags", [(t, t, len(ix.by_tag[t])) for t in sorted(ix.by_tag)]),
@@ -68,7 +83,10 @@ def filters(plan: Plan) -> str:
         ("status", "Status", [(s, STATUS_WORDS[s][0], n) for s in STATUSES
                               if (n := sum(e.status == s for e in ix.events))]),
     ]
-    index = f' data-index="{attr(plan.urls.href(HOME, FILTER_INDEX))}"' if ix.listing_pages else ""
+    href = attr(plan.urls.href(HOME, FILTER_INDEX))
+    index = f' data-index="{href}"' if ix.listing_pages else ""
+    if not index and any(len(options) > LIST_AT_MOST for _, _, options in groups):
+        index = f' data-options="{href}"'
     first, last = (ix.events[0].start.iso()[:7], (ix.events[-1].end or ix.events[-1].start).iso()[:7]) \
         if ix.events else ("", "")
     out = [f'<form class="tl-filters" id="tl-filters" hidden aria-label="Filter the timeline" '
@@ -83,12 +101,20 @@ def filters(plan: Plan) -> str:
            '<span class="tl-hint" id="tl-range-hint">A year, month or day: 2020, 2020-02 or 2020-02-05. '
            "Or drag across the overview, or move its handles with the arrow keys.</span></fieldset>"]
     for name, label, options in groups:
+        shown = _shortlist(options)
         boxes = "".join(f'<label><input type="checkbox" name="{name}" value="{esc(value)}"> '
                         f'<span dir="auto">{esc(text)}</span> '
-                        f'<span class="tl-count-n">({count})</span></label>' for value, text, count in options)
+                        f'<span class="tl-count-n">({count})</span></label>' for value, text, count in shown)
+        find = ""
+        if len(shown) < len(options):
+            one, many = FIND_WORDS[name]
+            find = (f'<p class="tl-hint" id="tl-find-{name}-hint">The {len(shown)} {many} with the most events; '
+                    f"type to find any of the {len(options):,}.</p>"
+                    f'<input type="search" class="tl-find" data-for="{name}" autocomplete="off" '
+                    f'aria-label="Find a {one}" aria-describedby="tl-find-{name}-hint" placeholder="Find a {one}…">')
         caret = '<span class="tl-caret" aria-hidden="true">▾</span>'
         out.append(f'<details class="tl-filter" data-filter="{name}"><summary>{label} {caret} '
-                   f'<span class="tl-chosen" data-for="{name}"></span></summary>'
+                   f'<span class="tl-chosen" data-for="{name}"></span></summary>{find}'
                    f'<fieldset><legend class="tl-sr-only">{label}</legend>{boxes}</fieldset></details>')
     out.append('</div></details><div class="tl-chips" role="group" aria-label="Active filters"></div>'
                f'<p class="tl-status" role="status" aria-live="polite">Showing all {len(ix.events)} events</p>'
@@ -126,7 +152,7 @@ def home_page(plan: Plan, intro: str | None) -> MarkdownPage:
         listing = frag.add(years_overview(plan, HOME) + '\n<ol class="tl-list tl-results" hidden></ol>')
     else:
         listing = grouped(plan, frag, HOME, list(events), marks=period_marks(plan))
-    located = [ix.timeline.places[p] for p in sorted(ix.by_place) if ix.timeline.places[p].has_coordinates]
+    located = mapped_places(plan)
     top = ((overview(plan) or summary) + filters(plan)
            + map_block(plan, HOME, located, "Map of the places with events, following the filters")
            + periods_legend(plan, HOME))
