@@ -311,9 +311,34 @@ def test_large_timeline_splits_into_year_and_month_pages(paged_site, example_dat
 
 
 def test_event_pages_link_to_their_place_on_the_split_timeline(paged_site, example_data):
-    event = next(e for e in example_data["events"] if e["start"].startswith("2020-02"))
-    page = read_site(paged_site)[f"events/{event['id']}/index.html"]
-    assert f"../../timeline/2020/02/#event-{event['id']}" in page.links
+    pages = read_site(paged_site)
+    for event in (e for e in example_data["events"] if e["start"].startswith("2020-02")):
+        lister = next(p for p in pages.values() if p.path.startswith("timeline/") and f"event-{event['id']}" in p.ids)
+        folder = lister.path[:-len("index.html")]
+        assert f"../../{folder}#event-{event['id']}" in pages[f"events/{event['id']}/index.html"].links
+
+
+def test_a_month_longer_than_a_page_is_cut_into_parts(paged_site, example_data):
+    """page_size 8: February 2020's events fill parts of at most 8, in order, each linking the next."""
+    import re
+    pages = read_site(paged_site)
+    february = [e["id"] for e in example_data["events"] if e["start"].startswith("2020-02")]
+    count = -(-len(february) // 8)
+    assert count > 1
+    folders = ["timeline/2020/02/"] + [f"timeline/2020/02-{n}/" for n in range(2, count + 1)]
+    listed = []
+    for number, folder in enumerate(folders, 1):
+        page = pages[folder + "index.html"]
+        ids = re.findall(r'<li [^>]*id="event-([^"]+)"', (paged_site / page.path).read_text(encoding="utf-8"))
+        assert 0 < len(ids) <= 8
+        listed += ids
+        assert page.h1.rstrip("¶") == f"February 2020, part {number} of {count}"
+        if number < count:
+            assert f"../{folders[number].split('/')[-2]}/" in page.links
+    assert listed == february
+    assert f"timeline/2020/02-{count + 1}/index.html" not in pages
+    year = (paged_site / "timeline/2020/index.html").read_text(encoding="utf-8")
+    assert f'February 2020</a> <span class="tl-count-n">({len(february)})</span>' in year
 
 
 def test_search_index_is_compact_and_finds_events_by_body_words(example_site, example_data):

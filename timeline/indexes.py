@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .model import MONTHS, Event, Period, Place, Timeline
-from .urls import HOME, month_uri, publisher_slug, year_uri
+from .urls import HOME, month_uri, part_uri, publisher_slug, year_uri
 
 # Period bands cycle through this many colours: timeline.css defines .tl-band-0 to .tl-band-3.
 BANDS = 4
@@ -21,10 +21,13 @@ class Listing:
     month: int | None  # None: the year's page
     events: tuple[Event, ...]
     months: tuple[int, ...] = ()  # a year split into months: the months with pages of their own
+    part: int = 1  # a month longer than a page is cut into parts of page_size events
+    parts: int = 1
 
     @property
     def title(self) -> str:
-        return f"{MONTHS[self.month]} {self.year}" if self.month else str(self.year)
+        name = f"{MONTHS[self.month]} {self.year}" if self.month else str(self.year)
+        return f"{name}, part {self.part} of {self.parts}" if self.parts > 1 else name
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,8 @@ def paged_places(gazetteer: dict[str, Place], by_place: dict[str, list[Event]]) 
 
 def plan_listing(events: tuple[Event, ...], page_size: int) -> dict[str, Listing]:
     """Small timelines list every event on the home page. Past `page_size` events, each year gets a
-    page, and a year with more than `page_size` events a page per month."""
+    page, a year with more than `page_size` events a page per month, and a longer month parts of
+    `page_size` events (timeline/2020/02.md, 02-2.md…)."""
     if len(events) <= page_size:
         return {}
     pages: dict[str, Listing] = {}
@@ -152,5 +156,8 @@ def plan_listing(events: tuple[Event, ...], page_size: int) -> dict[str, Listing
         pages[year_uri(year)] = Listing(year, None, tuple(e for e in year_events if e.start.month is None),
                                         tuple(sorted(months)))
         for month, month_events in sorted(months.items()):
-            pages[month_uri(year, month)] = Listing(year, month, tuple(month_events))
+            chunks = [month_events[i:i + page_size] for i in range(0, len(month_events), page_size)]
+            for number, chunk in enumerate(chunks, 1):
+                pages[part_uri(month_uri(year, month), number)] = Listing(year, month, tuple(chunk),
+                                                                          part=number, parts=len(chunks))
     return pages

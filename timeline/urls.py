@@ -78,6 +78,12 @@ def month_uri(year: int, month: int) -> str:
     return f"timeline/{year}/{month:02d}.md"
 
 
+def part_uri(first: str, number: int) -> str:
+    """Part `number` of a list cut into pages: the first keeps its uri, the others add -2, -3…
+    (timeline/2020/02.md → timeline/2020/02-2.md)."""
+    return first if number == 1 else f"{first[:-3]}-{number}.md"
+
+
 def split_uri(base: str, year: int) -> str:
     """A year of a place, tag or source page too long for one page: places/x.md → places/x/2020.md."""
     return f"{base[:-3]}/{year}.md"

@@ -11,7 +11,7 @@ from ..indexes import Indexes, by_year
 from ..markup import Renderer, attr, esc, heading, plural
 from ..model import MONTHS, Event, Period, date_label, human_range
 from ..settings import Settings
-from ..urls import Urls, event_anchor, event_uri, place_uri, split_uri, tag_uri
+from ..urls import Urls, event_anchor, event_uri, part_uri, place_uri, split_uri, tag_uri
 
 
 @dataclass(frozen=True)
@@ -286,7 +286,7 @@ def _parts(plan: Plan, first: str, title: str, top: str, events: list[Event],
     """Pages of at most page_size events: `first`, then first-2, first-3…, each linking to the others."""
     size = plan.settings.page_size
     chunks = [events[i:i + size] for i in range(0, len(events), size)]
-    uris = [first] + [f"{first[:-3]}-{n}.md" for n in range(2, len(chunks) + 1)]
+    uris = [part_uri(first, n) for n in range(1, len(chunks) + 1)]
     pages = {}
     for number, (uri, chunk) in enumerate(zip(uris, chunks, strict=True)):
         named = title if len(chunks) == 1 else f"{title}, part {number + 1} of {len(chunks)}"

@@ -183,9 +183,12 @@ def listing_page(plan: Plan, uri: str) -> MarkdownPage:
     out = [front_matter(page.title), f"# {page.title}\n"]
     year = page.year
     if page.months:  # a year split into months: list them, then the events known only to the year
+        counts: dict[int | None, int] = defaultdict(int)
+        for listing in ix.listing_pages.values():
+            if listing.year == year:
+                counts[listing.month] += len(listing.events)
         parts = "".join(f'<li>{plan.link(uri, month_uri(year, m), f"{MONTHS[m]} {year}")} '
-                        f'<span class="tl-count-n">({len(ix.listing_pages[month_uri(year, m)].events)})'
-                        "</span></li>" for m in page.months)
+                        f'<span class="tl-count-n">({counts[m]})</span></li>' for m in page.months)
         out.append(frag.add(f'<ul class="tl-overview">{parts}</ul>'))
         if page.events:
             out.append(f"## {year}\n")
