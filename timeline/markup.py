@@ -70,6 +70,7 @@ class Renderer:
         self.tokens: dict[str, bytes] | None = None
         self.lasting: dict[bytes, Any] = {}
         self.made: dict[bytes, Any] = {}
+        self._reprs: dict[Any, str] = {}  # a key's part → its repr, made once
 
     def fragment(self, key: tuple, make: Callable[..., T], *args: Any) -> T:
         """`make(*args)`, a piece of output that is a pure function of `key` (which holds everything
@@ -111,9 +112,12 @@ class Renderer:
                 token = self.tokens.get(part.path) if self.tokens is not None else None
                 if token is None:  # an event from memory (new, import): nothing to know it by
                     return None
-                parts.append(("event", part.id, token))
-            else:
-                parts.append(part)
+                parts.append(repr(("event", part.id, token)))
+            else:  # the same few (an event's places, the site's address) recur in thousands of keys
+                text = self._reprs.get(part)
+                if text is None:
+                    text = self._reprs[part] = repr(part)
+                parts.append(text)
         return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
     def remember(self, bodies: dict[str, str], fragments: dict[bytes, Any] | None = None) -> None:
@@ -125,6 +129,7 @@ class Renderer:
         """The export pieces this build asked for, to keep for the next; they become what it reuses."""
         made, self.made = self.made, {}
         self.lasting = dict(made)
+        self._reprs = {}
         return made
 
     def bodies(self) -> dict[str, str]:
