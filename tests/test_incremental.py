@@ -26,6 +26,10 @@ def files_of(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
+def folders_of(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir())
+
+
 def reused(site: Path) -> int:
     """Pages linked from the last build rather than written again."""
     return sum(1 for p in site.resolve().rglob("*.html") if p.stat().st_nlink > 1)
@@ -90,7 +94,14 @@ def test_a_build_after_each_kind_of_edit_is_the_build_from_nothing(tmp_path, pag
     counts = {}
     for name, change in EDITS.items():
         change(root)
+        live = site.resolve()
+        served = files_of(live)
         summary = build(root, site).stderr.strip().splitlines()[-1]  # the one line a CI log gets
+        # The build it replaced, which shares its files and whose older sibling this one was made
+        # from (sitedir.recycle), is still the whole site it was: a reader may be loading its pages.
+        assert site.resolve() != live and files_of(live) == served, name
+        builds = sorted(p.name for p in (tmp_path / "project" / ".site.builds").iterdir())
+        assert len(builds) == 4 and all(b.endswith(".complete") or f"{b}.complete" in builds for b in builds), builds
         assert re.fullmatch(r"built \d+ events into .*: [\d,]+ pages(, [\d,]+ of them reused from the last build)?, "
                             r"in [\d.]+ s", summary), summary
         assert ("reused from the last build" in summary) == (name != "gazetteer"), (name, summary)
@@ -99,6 +110,7 @@ def test_a_build_after_each_kind_of_edit_is_the_build_from_nothing(tmp_path, pag
         ours, theirs = files_of(site), files_of(fresh)
         assert sorted(ours) == sorted(theirs), name
         assert [n for n in ours if ours[n] != theirs[n]] == [], name
+        assert folders_of(site) == folders_of(fresh), name  # no folder left empty by a removed page
         counts[name] = reused(site)
     pages = len([n for n in files_of(site) if n.endswith(".html")])
     assert counts["nothing"] > pages * 0.8  # nearly every page reused when nothing changed…

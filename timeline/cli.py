@@ -149,9 +149,10 @@ def cmd_build(root: Path, args) -> int:
     # Absolute, but not resolved: site/ is a link to the last build, and resolving it would build
     # into that build's folder.
     site = Path(os.path.abspath(args.site_dir)) if args.site_dir else None
-    # The builds before the site's own go once the new one is in; they are finished and no longer
-    # served, so they are removed meanwhile (thousands of folders take seconds, mostly the disk's).
-    tidying = threading.Thread(target=sitedir.remove, args=(sitedir.superseded(site or root / site_dir(root)),))
+    # The builds before the site's own are finished and no longer served. The newest of them becomes
+    # the new build's folder (sitedir.recycle); any older ones are removed meanwhile (thousands of
+    # folders take seconds, mostly the disk's).
+    tidying = threading.Thread(target=sitedir.remove, args=(sitedir.superseded(site or root / site_dir(root))[:-1],))
     tidying.start()
     try:
         return _build(root, args, site)
@@ -185,6 +186,7 @@ def _build(root: Path, args, site: Path | None) -> int:
                 sitedir.recover(site)
                 previous = sitedir.current(site)  # its pages are reused where nothing changed them
                 folder = sitedir.new_build(site)
+                recycled = sitedir.recycle(site)
                 try:
                     config = load_config(str(config_file), site_dir=str(folder), strict=not args.no_strict)
                     hook = find_hook(config)
@@ -193,12 +195,18 @@ def _build(root: Path, args, site: Path | None) -> int:
                                          "the timeline's pages would be missing")
                     hook.use(kept, (timeline, problems))
                     hook.previous_site = str(previous) if previous else ""
+                    hook.recycled = recycled if previous else None
                     hook.offline = args.offline
                     hook.progress = progress
                     build(config)
+                    sitedir.prune(folder, hook.refilled[1])
                 except BaseException:
                     sitedir.discard(folder)
+                    if recycled is not None:
+                        sitedir.discard(recycled)
                     raise
+                if recycled is not None and recycled.exists():  # not used after all (the build never planned)
+                    sitedir.discard(recycled)
                 sitedir.publish(site, folder)
     except sitedir.SiteBusy as exc:
         progress.done()

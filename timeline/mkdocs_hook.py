@@ -24,7 +24,7 @@ from urllib.parse import quote, urljoin
 import jinja2
 import jinja2.bccache
 
-from . import benchreport, buildcache, engine, shells
+from . import benchreport, buildcache, engine, shells, sitedir
 from .diagnostics import Diagnostic
 from .guide import fill
 from .history import History, git_head, read_history
@@ -131,6 +131,8 @@ class TimelineHook:
         self.history = History()  # read again only when HEAD moves (serve rebuilds on every save)
         self.manifest: Manifest | None = None  # what the last build planned (serve: of its own folder)
         self.previous_site = ""  # `build`: the folder of the site it replaces, whose pages it may reuse
+        self.recycled: Path | None = None  # `build`: an older build to make this one from (sitedir.refill)
+        self.refilled: tuple[set[str], set[str]] = (set(), set())  # the files refill kept, the folders it emptied
         self.progress: Progress | None = None  # `build`: what it is doing, on a terminal
         self.after: threading.Thread | None = None  # a preview's build, finishing after its pages are served
         self.scripts: tuple | None = None  # the theme's inline scripts, by what they were read from
@@ -227,11 +229,25 @@ class TimelineHook:
             build.banner = banner(problems, details)
             shown = problem_pages(problems, details, {e.id for e in timeline.events})
             build.plan = replace(build.plan, pages={**build.plan.pages, **shown})
+        self.refill(build.plan, urls, config)
         add_generated(self, build.plan, files, config)
         self.renderer.forget({e.body for e in timeline.events})
         if self.progress is not None:
             self.progress.planned(len(build.plan.order), len(build.plan.reused or ()))
         return files
+
+    def refill(self, plan: SitePlan, urls: Urls, config) -> None:
+        """Before MkDocs writes anything: the older build's folders moved into this one, with the files
+        of the pages it reuses that are already the site's (sitedir.refill); link_reused adds the rest."""
+        recycled, self.recycled = self.recycled, None
+        if recycled is None:
+            return
+        keep = {dest_of(urls.url(uri)) for uri in plan.reused or ()}
+        try:
+            self.refilled = sitedir.refill(recycled, Path(config.site_dir), keep, Path(self.previous_site))
+        except OSError:  # a slower build, not a failed one: link_reused makes what is missing
+            shutil.rmtree(recycled, ignore_errors=True)
+            self.refilled = (set(), set())
 
     def incremental(self, config, site: str, history: History, fresh: bool) -> Incremental | None:
         """What this build may take from the last one: its manifest, if its pages are where it says."""
@@ -353,7 +369,7 @@ class TimelineHook:
             if self.last.site_dir == config.site_dir and os.path.isfile(self.last.dests[gone]):
                 os.remove(self.last.dests[gone])
         if build.plan is not None and build.plan.reused and not self.serving:
-            link_reused(build.plan, self.previous_site or "", config)
+            link_reused(build.plan, self.previous_site or "", config, self.refilled[0])
         self.last = Written(config.site_dir, self.last.key, build.hashes, self.last.theme_docs, build.dests)
         if self.serving:  # the page is served now; the rest follows (the next build waits for it)
             self.after = threading.Thread(target=self.finish, args=(build, config), name="timeline-after-build")
@@ -669,13 +685,16 @@ def reused_listings(plan: SitePlan, urls: Urls) -> tuple[dict[str, dict], list[s
     return reused, [url for url in map(urls.url, plan.order) if url in plan.markdown_pages]
 
 
-def link_reused(plan: SitePlan, folder: str, config) -> None:
+def link_reused(plan: SitePlan, folder: str, config, there: set[str] | frozenset[str] = frozenset()) -> None:
     """The reused pages' files, from the site this build replaces: hard links (a finished build is
-    never written to again), or copies where links cannot be made."""
+    never written to again), or copies where links cannot be made. `there`: those already in place
+    (sitedir.refill kept them)."""
     urls = Urls(config.use_directory_urls)
     made: set[str] = set()
     for uri in plan.reused or ():
         rel = dest_of(urls.url(uri))
+        if rel in there:
+            continue
         target = os.path.join(config.site_dir, rel)
         parent = os.path.dirname(target)
         if parent not in made:
@@ -688,6 +707,10 @@ def link_reused(plan: SitePlan, folder: str, config) -> None:
             made.add(parent)
         try:
             os.link(os.path.join(folder, rel), target)
+        except FileExistsError:  # moved in by a refill cut short: the same file, or one to replace
+            if not os.path.samefile(os.path.join(folder, rel), target):
+                os.unlink(target)
+                os.link(os.path.join(folder, rel), target)
         except OSError:
             shutil.copyfile(os.path.join(folder, rel), target)
 

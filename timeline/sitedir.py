@@ -162,6 +162,69 @@ def superseded(site: Path) -> list[Path]:
     return finished[:finished.index(live)] if live in finished else []
 
 
+def recycle(site: Path) -> Path | None:
+    """The newest finished build older than the site's own, taken out of the finished builds (its
+    marker removed, then the folder renamed as unfinished), for the next build to reuse its folders
+    and the files it shares with the site (`refill`); None if there is none. With the lock held: the
+    removal of the older ones (cmd_build) leaves the newest for this."""
+    old = superseded(site)
+    if not old:
+        return None
+    folder = old[-1]
+    taken = folder.with_name(f"{folder.name}-recycled-{os.getpid()}")
+    try:
+        marker(folder).unlink(missing_ok=True)
+        os.rename(folder, taken)
+    except OSError:
+        return None
+    return taken
+
+
+def refill(recycled: Path, build: Path, keep: set[str], live: Path) -> tuple[set[str], set[str]]:
+    """Move into `build` (empty: MkDocs has just cleaned it) the folders of `recycled`, keeping only
+    the files in `keep` (paths in the site) that are the very files of the `live` build (hard links
+    of one another); every other file goes, so nothing this build writes can reach a file the site
+    shares. Removing a file and making a folder are what a build of 10,000 pages spends its seconds
+    on; a file is kept here for one stat. Returns (the files kept, the folders files were removed
+    from: `prune` removes those the build left empty)."""
+    kept: set[str] = set()
+    emptied: set[str] = set()
+
+    def walk(folder: str) -> None:
+        with os.scandir(recycled / folder if folder else recycled) as entries:
+            for entry in entries:
+                rel = f"{folder}/{entry.name}" if folder else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    walk(rel)
+                    continue
+                if rel in keep and entry.is_file(follow_symlinks=False):
+                    try:
+                        if os.stat(live / rel, follow_symlinks=False).st_ino == entry.inode():
+                            kept.add(rel)
+                            continue
+                    except OSError:
+                        pass
+                os.unlink(entry.path)
+                emptied.add(folder)
+
+    walk("")
+    for name in os.listdir(recycled):
+        os.rename(recycled / name, build / name)
+    os.rmdir(recycled)
+    return kept, emptied
+
+
+def prune(build: Path, emptied: set[str]) -> None:
+    """Remove the folders of `emptied` (and their parents) that the build left empty."""
+    for folder in sorted(emptied, key=lambda f: -f.count("/")):
+        while folder:
+            try:
+                os.rmdir(build / folder)
+            except OSError:  # not empty, or gone with a child already
+                break
+            folder = folder.rpartition("/")[0]
+
+
 def remove(folders: list[Path]) -> None:
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
