@@ -8,17 +8,16 @@ mkdocs.yml lists this file under `hooks:`, so `mkdocs build` and `mkdocs serve`
 generate the same pages. MkDocs imports it with its folder on sys.path only during
 the import, hence the package import at the top level.
 """
-import sys
 from pathlib import Path
 
 if __name__ == "__main__":
     try:
-        from timeline.cli import main
+        from timeline.cli import hard_exit, main
     except ModuleNotFoundError as missing:  # run outside the project's .venv: use it, or say how to make it
         from timeline.venv import run_in_project_venv
 
         run_in_project_venv(Path(__file__).resolve(), missing.name or "a requirement")
-    sys.exit(main(fallback_root=Path(__file__).resolve().parent))
+    hard_exit(main(fallback_root=Path(__file__).resolve().parent))
 else:
     from timeline.mkdocs_hook import TimelineHook
 
