@@ -448,10 +448,9 @@ def whole_key(inputs: Inputs) -> tuple:
 def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, list[Diagnostic]]:
     """The Timeline of every event without errors, and every diagnostic, sorted. The timeline is
     complete only when there is no error at all."""
-    cache = cache if cache is not None else CheckCache()
-    whole = whole_key(inputs)
-    keys, places_key, publishers_key = whole[0], whole[1], whole[6]
-    if cache.last is not None and cache.last[0] == whole:
+    # Without a cache to look in or fill, no digests: a cold `validate` checks every file anyway.
+    whole = whole_key(inputs) if cache is not None else None
+    if cache is not None and cache.last is not None and cache.last[0] == whole:
         timeline, problems = cache.last[1]
         return timeline, list(problems)
     places, problems = check_places(inputs.places)
@@ -462,15 +461,19 @@ def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, li
     names = gazetteer(places)
     places_ok = not any(p.is_error and p.path == "places.yml" for p in problems) or bool(places)
     results: list[FileResult] = []
-    for file, (_, digest) in zip(inputs.events, keys, strict=True):
-        key = (digest, places_key, inputs.today, inputs.archives, publishers_key)
-        cached = cache.files.get(file.path)
-        if cached is None or cached[0] != key:
-            cached = (key, check_event(file, names, places_ok, inputs.today, inputs.archives, registry))
-            cache.files[file.path] = cached
-        results.append(cached[1])
-    for gone in cache.files.keys() - {f.path for f in inputs.events}:
-        del cache.files[gone]
+    if cache is None or whole is None:
+        results = [check_event(file, names, places_ok, inputs.today, inputs.archives, registry)
+                   for file in inputs.events]
+    else:
+        for file, (_, digest) in zip(inputs.events, whole[0], strict=True):
+            key = (digest, whole[1], inputs.today, inputs.archives, whole[6])
+            cached = cache.files.get(file.path)
+            if cached is None or cached[0] != key:
+                cached = (key, check_event(file, names, places_ok, inputs.today, inputs.archives, registry))
+                cache.files[file.path] = cached
+            results.append(cached[1])
+        for gone in cache.files.keys() - {f.path for f in inputs.events}:
+            del cache.files[gone]
     events = [checked.event for checked in results if checked.event is not None]
     for checked in results:
         problems += checked.problems
@@ -481,7 +484,8 @@ def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, li
     bad = {p.path for p in problems if p.is_error}
     events = sorted((e for e in events if e.path not in bad), key=lambda e: e.sort_key)
     outcome = (Timeline(tuple(events), places, periods, publishers), sorted_unique(problems))
-    cache.last = (whole, outcome)
+    if cache is not None and whole is not None:
+        cache.last = (whole, outcome)
     return outcome[0], list(outcome[1])
 
 

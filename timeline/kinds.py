@@ -13,7 +13,7 @@ import yaml
 
 from . import dates
 from .diagnostics import Diagnostic, error, warning
-from .load import Entry, describe_char, mapping_entries, tag_of
+from .load import PLAIN, Entry, describe_char, mapping_entries, tag_of
 from .model import slugify
 
 STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (f"tag:yaml.org,2002:{t}" for t in
@@ -240,10 +240,16 @@ class Count(Kind):
         return Figure(*value)
 
 
+# A plain 2020, 2020-02 or 2020-02-05 is an int, text or a timestamp to YAML: a date, without asking
+# YAML's resolver (its patterns are a tenth of a validation).
+PLAIN_DATE = re.compile(r"\d{4}(?:-\d{2}){0,2}")
+
+
 class Date(Kind):
 
     def read(self, r: Reading, what: str, line: int, node: yaml.Node) -> dates.PartialDate | None:
-        if isinstance(node, yaml.ScalarNode) and tag_of(node) in (STR, INT, TIMESTAMP):
+        if isinstance(node, yaml.ScalarNode) and (node.tag == PLAIN and PLAIN_DATE.fullmatch(node.value)
+                                                  or tag_of(node) in (STR, INT, TIMESTAMP)):
             result = dates.parse_date(node.value)
             if isinstance(result, dates.PartialDate):
                 if better := dates.padded(node.value):  # read as meant, but the guide's form has two digits

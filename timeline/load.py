@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -55,16 +56,18 @@ def tag_of(node: yaml.Node) -> str:
     """The node's YAML tag, resolving a plain scalar the way YAML 1.1 would (once, then kept)."""
     if node.tag == PLAIN:
         value = node.value
-        if value[:1].isalpha() and value.replace("-", "_").isidentifier() and value.lower() not in _NOT_TEXT_WORDS:
-            node.tag = "tag:yaml.org,2002:str"  # a word: the usual key, and never anything but text
+        # YAML 1.1 reads a plain scalar that starts with a letter as text unless it is one of a few
+        # words (yes, off, null…): no resolver of another type starts with a letter.
+        if value[:1].isalpha() and value.lower() not in _NOT_TEXT_WORDS:
+            node.tag = "tag:yaml.org,2002:str"  # a key, a title, a name
         else:
             node.tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
     return node.tag
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One `key: value` of a mapping, with the file line of the key."""
+class Entry(NamedTuple):
+    """One `key: value` of a mapping, with the file line of the key. (A tuple: every key of every
+    file makes one, and a frozen dataclass is several times slower to make.)"""
 
     key: str
     line: int
