@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 import os
 import re
@@ -19,7 +18,6 @@ import sys
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import quote, urljoin
 
 import jinja2
 import jinja2.bccache
@@ -28,13 +26,14 @@ from . import benchreport, buildcache, engine, shells, sitedir
 from .diagnostics import Diagnostic
 from .guide import fill
 from .history import History, git_head, read_history
-from .incremental import Manifest, PageInfo
+from .incremental import Manifest
 from .markup import Renderer
 from .model import Timeline
 from .problems import banner, problem_pages
 from .progress import Progress
 from .project import outside
 from .report import context
+from .reuse import all_there, dest_of, keep_manifest, link_reused, read_manifest, reused_listings, with_reused
 from .search import merge_index
 from .security import Policy, add_external_rel, known_scripts
 from .settings import Settings, SettingsError, check_addresses, read_settings
@@ -385,7 +384,9 @@ class TimelineHook:
             if build.plan is not None and build.plan.later is not None:
                 write_data(build.plan.later(), build.settings, config)
             if build.plan is not None and build.plan.manifest is not None and index is not None:
-                keep_manifest(self, build.plan, config, index)
+                manifest = keep_manifest(build.plan, config, index, project_root(config), self.serving)
+                if self.serving:
+                    self.manifest = manifest
             if self.kept is not None:
                 self.kept.bodies, self.kept.fragments = self.renderer.bodies(), self.renderer.lasting_made()
                 buildcache.write(project_root(config), self.kept)
@@ -633,109 +634,6 @@ def shape_pages(build: Build, plan: SitePlan, files, urls: Urls) -> None:
                 build.shaped.pop(by_url[url[:end + 1]], None)
     # The stand-ins first: MkDocs renders pages in this order, and every other page needs its shell.
     build.stand_ins = {shells.stand_in_uri(key, urls): key for key in sorted(set(build.shaped.values()))}
-
-
-# ---------------------------------------------------------------- pages reused from the last build
-
-MANIFEST = "pages.pickle"  # in .timeline-cache/
-
-
-def dest_of(url: str) -> str:
-    """The file of a page, relative to the site: events/x/ → events/x/index.html."""
-    return url + "index.html" if url.endswith("/") or url == "" else url
-
-
-def all_there(plan: SitePlan, incremental: Incremental, config) -> bool:
-    """Whether every page to reuse is in the folder the manifest names (a preview's own folder)."""
-    manifest = incremental.previous
-    if manifest is None:
-        return False
-    urls = Urls(config.use_directory_urls)
-    return all(os.path.isfile(os.path.join(manifest.folder, dest_of(urls.url(uri)))) for uri in plan.reused or ())
-
-
-def read_manifest(root: Path, folder: str) -> Manifest | None:
-    """The last build's manifest, if its pages are in `folder` (the site this build replaces)."""
-    if not folder or not buildcache.enabled():
-        return None
-    manifest = buildcache.read_value(root / buildcache.FOLDER / MANIFEST, Manifest)
-    return manifest if manifest is not None and manifest.folder == folder else None
-
-
-def keep_manifest(hook: TimelineHook, plan: SitePlan, config, index: dict) -> None:
-    """This build's manifest, with the timeline pages' search entries, for the next build."""
-    manifest = plan.manifest
-    assert manifest is not None
-    urls = Urls(config.use_directory_urls)
-    listed = {doc.get("location"): doc for doc in index.get("docs", [])}
-    for uri in plan.pages:
-        if isinstance(plan.pages[uri], MarkdownPage):
-            manifest.pages[uri] = PageInfo(True, listed.get(urls.url(uri)))
-    manifest.folder = os.path.realpath(config.site_dir)
-    if hook.serving:
-        hook.manifest = manifest
-    elif buildcache.enabled():
-        buildcache.write_value(project_root(config) / buildcache.FOLDER / MANIFEST, manifest)
-
-
-def reused_listings(plan: SitePlan, urls: Urls) -> tuple[dict[str, dict], list[str]]:
-    """The search entries of the timeline pages reused from the last build (the theme did not index
-    them), and the URLs of all timeline pages in the site's order."""
-    reused = {urls.url(uri): info.search for uri, info in (plan.reused or {}).items() if info.markdown and info.search}
-    return reused, [url for url in map(urls.url, plan.order) if url in plan.markdown_pages]
-
-
-def link_reused(plan: SitePlan, folder: str, config, there: set[str] | frozenset[str] = frozenset()) -> None:
-    """The reused pages' files, from the site this build replaces: hard links (a finished build is
-    never written to again), or copies where links cannot be made. `there`: those already in place
-    (sitedir.refill kept them)."""
-    urls = Urls(config.use_directory_urls)
-    made: set[str] = set()
-    for uri in plan.reused or ():
-        rel = dest_of(urls.url(uri))
-        if rel in there:
-            continue
-        target = os.path.join(config.site_dir, rel)
-        parent = os.path.dirname(target)
-        if parent not in made:
-            try:
-                os.mkdir(parent)  # (most pages have a folder of their own: one call, not makedirs' several)
-            except FileExistsError:
-                pass
-            except FileNotFoundError:
-                os.makedirs(parent, exist_ok=True)
-            made.add(parent)
-        try:
-            os.link(os.path.join(folder, rel), target)
-        except FileExistsError:  # moved in by a refill cut short: the same file, or one to replace
-            if not os.path.samefile(os.path.join(folder, rel), target):
-                os.unlink(target)
-                os.link(os.path.join(folder, rel), target)
-        except OSError:
-            shutil.copyfile(os.path.join(folder, rel), target)
-
-
-_ENTRY = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
-
-
-def with_reused(sitemap: str, plan: SitePlan | None, config) -> str:
-    """sitemap.xml with the reused pages' entries, every generated page in the site's order."""
-    if plan is None or not plan.reused:
-        return sitemap
-    entries = list(_ENTRY.finditer(sitemap))
-    if not entries:
-        return sitemap
-    urls = Urls(config.use_directory_urls)
-    locs = {uri: html.escape(urljoin(config.site_url, quote(urls.url(uri)))) for uri in plan.order}
-    generated = set(locs.values())
-    sample = entries[0]
-    made = {m.group(1): m.group(0) for m in entries}
-    kept = [m.group(0) for m in entries if m.group(1) not in generated]
-    for uri in plan.order:
-        loc = locs[uri]
-        kept.append(made.get(loc) or (sample.group(0)[:sample.start(1) - sample.start()] + loc
-                                      + sample.group(0)[sample.end(1) - sample.start():]))
-    return sitemap[:entries[0].start()] + "".join(kept) + sitemap[entries[-1].end():]
 
 
 # The data files the site's scripts read, and the global each reads its copy as a script under.

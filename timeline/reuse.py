@@ -1,0 +1,116 @@
+"""Pages a build takes from the one before: the manifest that says what each page showed, the
+reused pages' files (hard links into the new build) and their entries in sitemap.xml and the search
+index. timeline/incremental.py decides which pages are reused; this puts them in place."""
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import quote, urljoin
+
+from . import buildcache
+from .incremental import Manifest, PageInfo
+from .site import Incremental, MarkdownPage, SitePlan
+from .urls import Urls
+
+MANIFEST = "pages.pickle"  # in .timeline-cache/
+
+
+def dest_of(url: str) -> str:
+    """The file of a page, relative to the site: events/x/ → events/x/index.html."""
+    return url + "index.html" if url.endswith("/") or url == "" else url
+
+
+def all_there(plan: SitePlan, incremental: Incremental, config) -> bool:
+    """Whether every page to reuse is in the folder the manifest names (a preview's own folder)."""
+    manifest = incremental.previous
+    if manifest is None:
+        return False
+    urls = Urls(config.use_directory_urls)
+    return all(os.path.isfile(os.path.join(manifest.folder, dest_of(urls.url(uri)))) for uri in plan.reused or ())
+
+
+def read_manifest(root: Path, folder: str) -> Manifest | None:
+    """The last build's manifest, if its pages are in `folder` (the site this build replaces)."""
+    if not folder or not buildcache.enabled():
+        return None
+    manifest = buildcache.read_value(root / buildcache.FOLDER / MANIFEST, Manifest)
+    return manifest if manifest is not None and manifest.folder == folder else None
+
+
+def keep_manifest(plan: SitePlan, config, index: dict, root: Path, in_memory: bool) -> Manifest:
+    """This build's manifest, with the timeline pages' search entries, for the next build: kept in
+    the build cache, or (`in_memory`: a preview) only returned."""
+    manifest = plan.manifest
+    assert manifest is not None
+    urls = Urls(config.use_directory_urls)
+    listed = {doc.get("location"): doc for doc in index.get("docs", [])}
+    for uri in plan.pages:
+        if isinstance(plan.pages[uri], MarkdownPage):
+            manifest.pages[uri] = PageInfo(True, listed.get(urls.url(uri)))
+    manifest.folder = os.path.realpath(config.site_dir)
+    if not in_memory and buildcache.enabled():
+        buildcache.write_value(root / buildcache.FOLDER / MANIFEST, manifest)
+    return manifest
+
+
+def reused_listings(plan: SitePlan, urls: Urls) -> tuple[dict[str, dict], list[str]]:
+    """The search entries of the timeline pages reused from the last build (the theme did not index
+    them), and the URLs of all timeline pages in the site's order."""
+    reused = {urls.url(uri): info.search for uri, info in (plan.reused or {}).items() if info.markdown and info.search}
+    return reused, [url for url in map(urls.url, plan.order) if url in plan.markdown_pages]
+
+
+def link_reused(plan: SitePlan, folder: str, config, there: set[str] | frozenset[str] = frozenset()) -> None:
+    """The reused pages' files, from the site this build replaces: hard links (a finished build is
+    never written to again), or copies where links cannot be made. `there`: those already in place
+    (sitedir.refill kept them)."""
+    urls = Urls(config.use_directory_urls)
+    made: set[str] = set()
+    for uri in plan.reused or ():
+        rel = dest_of(urls.url(uri))
+        if rel in there:
+            continue
+        target = os.path.join(config.site_dir, rel)
+        parent = os.path.dirname(target)
+        if parent not in made:
+            try:
+                os.mkdir(parent)  # (most pages have a folder of their own: one call, not makedirs' several)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        try:
+            os.link(os.path.join(folder, rel), target)
+        except FileExistsError:  # moved in by a refill cut short: the same file, or one to replace
+            if not os.path.samefile(os.path.join(folder, rel), target):
+                os.unlink(target)
+                os.link(os.path.join(folder, rel), target)
+        except OSError:
+            shutil.copyfile(os.path.join(folder, rel), target)
+
+
+_ENTRY = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
+
+
+def with_reused(sitemap: str, plan: SitePlan | None, config) -> str:
+    """sitemap.xml with the reused pages' entries, every generated page in the site's order."""
+    if plan is None or not plan.reused:
+        return sitemap
+    entries = list(_ENTRY.finditer(sitemap))
+    if not entries:
+        return sitemap
+    urls = Urls(config.use_directory_urls)
+    locs = {uri: html.escape(urljoin(config.site_url, quote(urls.url(uri)))) for uri in plan.order}
+    generated = set(locs.values())
+    sample = entries[0]
+    made = {m.group(1): m.group(0) for m in entries}
+    kept = [m.group(0) for m in entries if m.group(1) not in generated]
+    for uri in plan.order:
+        loc = locs[uri]
+        kept.append(made.get(loc) or (sample.group(0)[:sample.start(1) - sample.start()] + loc
+                                      + sample.group(0)[sample.end(1) - sample.start():]))
+    return sitemap[:entries[0].start()] + "".join(kept) + sitemap[entries[-1].end():]
