@@ -96,7 +96,11 @@ def test_a_build_after_each_kind_of_edit_is_the_build_from_nothing(tmp_path, pag
         change(root)
         live = site.resolve()
         served = files_of(live)
+        older = [p for p in (root / ".site.builds").iterdir() if p.is_dir() and p.resolve() != live]
+        carried = (older[0] / "events").stat().st_ino if older else None
         summary = build(root, site).stderr.strip().splitlines()[-1]  # the one line a CI log gets
+        if carried is not None:  # made from the build before the site's: its folders carried over
+            assert (site.resolve() / "events").stat().st_ino == carried, name
         # The build it replaced, which shares its files and whose older sibling this one was made
         # from (sitedir.recycle), is still the whole site it was: a reader may be loading its pages.
         assert site.resolve() != live and files_of(live) == served, name

@@ -41,12 +41,17 @@ def fail_midway(monkeypatch, exc: BaseException):
     return calls
 
 
+@pytest.mark.parametrize("again", [False, True], ids=["one build before", "two builds before"])
 @pytest.mark.parametrize("failure,status", [
     (RuntimeError("the theme crashed"), 1),
     (OSError(errno.ENOSPC, "No space left on device"), 1),
     (KeyboardInterrupt(), 130),
 ], ids=["crash", "disk-full", "ctrl-c"])
-def test_failed_build_leaves_previous_site_exactly(built, monkeypatch, failure, status):
+def test_failed_build_leaves_previous_site_exactly(built, monkeypatch, failure, status, again):
+    if again:  # an older build beside the site: the failing build is made from it (sitedir.recycle)
+        built.event("2020-02-04-b", title="Second, edited")
+        assert built.run("build", "-q")[0] == 0
+        assert len([b for b in (built.root / ".site.builds").iterdir() if b.name.endswith(".complete")]) == 2
     before = tree(built.root / "site")
     built.event("2020-02-05-c", title="Third")  # the new build would differ
     calls = fail_midway(monkeypatch, failure)
@@ -59,7 +64,10 @@ def test_failed_build_leaves_previous_site_exactly(built, monkeypatch, failure, 
     assert sorted(p.name for p in built.root.iterdir() if not p.name.startswith(".")) == \
         ["docs", "events", "mkdocs.yml", "places.yml", "site"]
     assert all(b.with_name(b.name + ".complete").exists() for b in (built.root / ".site.builds").iterdir()
-               if b.is_dir())  # nothing unfinished left behind
+               if b.is_dir())  # nothing unfinished left behind (nor the older build it was made from)
+    monkeypatch.undo()
+    assert built.run("build", "-q")[0] == 0  # and the next build is whole
+    assert "Third" in (built.root / "site" / "index.html").read_text(encoding="utf-8")
 
 
 def test_build_writes_nothing_outside_site(built):

@@ -16,7 +16,6 @@ from .check import event_id
 from .diagnostics import Diagnostic, error, report_order
 from .model import Timeline
 from .progress import Progress
-from .project import site_dir
 from .report import report, show
 
 
@@ -149,15 +148,7 @@ def cmd_build(root: Path, args) -> int:
     # Absolute, but not resolved: site/ is a link to the last build, and resolving it would build
     # into that build's folder.
     site = Path(os.path.abspath(args.site_dir)) if args.site_dir else None
-    # The builds before the site's own are finished and no longer served. The newest of them becomes
-    # the new build's folder (sitedir.recycle); any older ones are removed meanwhile (thousands of
-    # folders take seconds, mostly the disk's).
-    tidying = threading.Thread(target=sitedir.remove, args=(sitedir.superseded(site or root / site_dir(root))[:-1],))
-    tidying.start()
-    try:
-        return _build(root, args, site)
-    finally:
-        tidying.join()
+    return _build(root, args, site)
 
 
 def _build(root: Path, args, site: Path | None) -> int:
@@ -185,9 +176,15 @@ def _build(root: Path, args, site: Path | None) -> int:
             with sitedir.Lock(site):
                 sitedir.recover(site)
                 previous = sitedir.current(site)  # its pages are reused where nothing changed them
-                folder = sitedir.new_build(site)
-                recycled = sitedir.recycle(site)
+                folder, recycled, tidying = None, None, None
                 try:
+                    folder = sitedir.new_build(site)
+                    # The builds before the site's own are finished and no longer served. The newest
+                    # becomes this build's folder (sitedir.recycle); any older ones are removed
+                    # meanwhile (thousands of folders take seconds, mostly the disk's).
+                    recycled = sitedir.recycle(site)
+                    tidying = threading.Thread(target=sitedir.remove, args=(sitedir.superseded(site),))
+                    tidying.start()
                     config = load_config(str(config_file), site_dir=str(folder), strict=not args.no_strict)
                     hook = find_hook(config)
                     if hook is None:
@@ -201,10 +198,14 @@ def _build(root: Path, args, site: Path | None) -> int:
                     build(config)
                     sitedir.prune(folder, hook.refilled[1])
                 except BaseException:
-                    sitedir.discard(folder)
+                    if folder is not None:
+                        sitedir.discard(folder)
                     if recycled is not None:
                         sitedir.discard(recycled)
                     raise
+                finally:
+                    if tidying is not None:
+                        tidying.join()
                 if recycled is not None and recycled.exists():  # not used after all (the build never planned)
                     sitedir.discard(recycled)
                 sitedir.publish(site, folder)

@@ -154,7 +154,8 @@ def doomed(site: Path, keep: int = 2) -> list[Path]:
 
 def superseded(site: Path) -> list[Path]:
     """The finished builds older than the one the site is: the next tidy removes them whatever
-    happens. Safe without the lock: nothing writes to or serves a finished build that is not the site."""
+    happens, and a build may take the newest (recycle). With the lock held: a build that holds it may
+    be making its folder from one of them."""
     live = current(site)
     if live is None:
         return []
@@ -189,6 +190,7 @@ def refill(recycled: Path, build: Path, keep: set[str], live: Path) -> tuple[set
     from: `prune` removes those the build left empty)."""
     kept: set[str] = set()
     emptied: set[str] = set()
+    device = os.stat(recycled).st_dev
 
     def walk(folder: str) -> None:
         with os.scandir(recycled / folder if folder else recycled) as entries:
@@ -199,7 +201,8 @@ def refill(recycled: Path, build: Path, keep: set[str], live: Path) -> tuple[set
                     continue
                 if rel in keep and entry.is_file(follow_symlinks=False):
                     try:
-                        if os.stat(live / rel, follow_symlinks=False).st_ino == entry.inode():
+                        there = os.stat(live / rel, follow_symlinks=False)
+                        if (there.st_dev, there.st_ino) == (device, entry.inode()):
                             kept.add(rel)
                             continue
                     except OSError:
@@ -208,10 +211,16 @@ def refill(recycled: Path, build: Path, keep: set[str], live: Path) -> tuple[set
                 emptied.add(folder)
 
     walk("")
+    moved = set()
     for name in os.listdir(recycled):
-        os.rename(recycled / name, build / name)
-    os.rmdir(recycled)
-    return kept, emptied
+        try:
+            os.rename(recycled / name, build / name)
+            moved.add(name)
+        except OSError:  # left behind, and removed below: what it held is made again
+            pass
+    shutil.rmtree(recycled, ignore_errors=True)
+    return ({rel for rel in kept if rel.split("/", 1)[0] in moved},
+            {rel for rel in emptied if rel.split("/", 1)[0] in moved})
 
 
 def prune(build: Path, emptied: set[str]) -> None:
