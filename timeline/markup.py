@@ -70,7 +70,7 @@ class Renderer:
         self.tokens: dict[str, bytes] | None = None
         self.lasting: dict[bytes, Any] = {}
         self.made: dict[bytes, Any] = {}
-        self._reprs: dict[Any, str] = {}  # a key's part → its repr, made once
+        self._reprs: dict[tuple[type, Any], str] = {}  # a key's part (with its type) → its repr, made once
 
     def fragment(self, key: tuple, make: Callable[..., T], *args: Any) -> T:
         """`make(*args)`, a piece of output that is a pure function of `key` (which holds everything
@@ -114,9 +114,9 @@ class Renderer:
                     return None
                 parts.append(repr(("event", part.id, token)))
             else:  # the same few (an event's places, the site's address) recur in thousands of keys
-                text = self._reprs.get(part)
+                text = self._reprs.get((type(part), part))  # by type too: 1 == 1.0 == True, their reprs differ
                 if text is None:
-                    text = self._reprs[part] = repr(part)
+                    text = self._reprs[(type(part), part)] = repr(part)
                 parts.append(text)
         return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 

@@ -183,7 +183,10 @@
       index = (location.protocol === "file:" ? fromScript(optionsUrl) : fetch(optionsUrl).then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.json();
-      })).then(function (data) { index = data; return data; });
+      })).then(function (data) { index = data; return data; }, function (failure) {
+        index = null;  // the next use tries again
+        throw failure;
+      });
     }
     return Promise.resolve(index);
   }
@@ -486,16 +489,17 @@
   function find(input) {
     var name = input.getAttribute("data-for"), words = input.value.trim().toLowerCase();
     var fieldset = form.querySelector('details[data-filter="' + name + '"] fieldset');
-    var more = fieldset.querySelector(".tl-find-more");
-    if (more) more.parentNode.removeChild(more);
+    var status = form.querySelector('.tl-find-status[data-for="' + name + '"]');
+    function matching(label) { return label.querySelector("span[dir]").textContent.toLowerCase().indexOf(words) !== -1; }
     Array.prototype.forEach.call(fieldset.querySelectorAll("label.tl-found"), function (label) {
       if (!label.querySelector("input").checked) fieldset.removeChild(label);
     });
     Array.prototype.forEach.call(fieldset.querySelectorAll("label"), function (label) {
-      var text = label.querySelector("span[dir]").textContent.toLowerCase();
-      label.hidden = !!words && text.indexOf(words) === -1 && !label.querySelector("input").checked;
+      label.hidden = !!words && !matching(label) && !label.querySelector("input").checked;
     });
+    status.textContent = "";
     if (!words) return;
+    status.textContent = "Looking…";
     load().then(function () {
       if (input.value.trim().toLowerCase() !== words) return;  // a later keystroke has its own turn
       var found = optionsOf(name).filter(function (o) { return o.text.toLowerCase().indexOf(words) !== -1; });
@@ -505,12 +509,12 @@
         addBox(name, option);
         added += 1;
       });
-      var shownCount = fieldset.querySelectorAll("label:not([hidden])").length;
-      var note = found.length > shownCount ? "The " + shownCount + " with the most events of " + found.length
-        + " that match; type more to narrow." : found.length ? "" : "None match.";
-      if (note) fieldset.appendChild(element("p", "tl-hint tl-find-more", note));
+      var listed = Array.prototype.filter.call(fieldset.querySelectorAll("label"), matching).length;
+      status.textContent = !found.length ? "None match." : found.length > listed
+        ? "The " + listed + " with the most events of the " + found.length + " that match: type more to narrow."
+        : found.length + (found.length === 1 ? " matches." : " match.");
     }).catch(function () {
-      fieldset.appendChild(element("p", "tl-hint tl-find-more", "The full list could not be loaded."));
+      if (input.value.trim().toLowerCase() === words) status.textContent = "The full list could not be loaded.";
     });
   }
   // A value chosen in the URL but not on the page: its box is added, and named once the index is in.
@@ -520,8 +524,13 @@
     load().then(function () {
       var option = optionsOf(name).filter(function (o) { return o.value === wanted; })[0];
       var box = boxOf(name, wanted);
-      if (!option || !box) return;
+      if (!box) return;
       var label = box.parentNode;
+      if (!option) {  // no event has it (a mistyped or crafted link): not a filter at all
+        label.parentNode.removeChild(label);
+        apply();
+        return;
+      }
       label.querySelector("span[dir]").textContent = option.text;
       label.querySelector(".tl-count-n").textContent = "(" + option.count + ")";
       drawChips(chosen());

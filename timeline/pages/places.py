@@ -87,10 +87,11 @@ def map_places(plan: Plan) -> str:
                       ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def map_block(plan: Plan, here: str, places: list[Place], label: str, focus: str | None = None) -> str:
+def map_block(plan: Plan, here: str, places: list[Place], label: str, focus: str | None = None,
+              every: bool = False) -> str:
     """A map of `places` (with events); `focus`: the one place a place page is about, drawn among
-    its neighbours. A map of every place (`places` is mapped_places) too long to carry inline reads
-    map-places.json."""
+    its neighbours. `every`: `places` are mapped_places, which map-places.json holds; a map of more
+    than MAP_INLINE_AT_MOST reads them there."""
     located = [p for p in places if p.has_coordinates]
     if not located:
         return ""
@@ -98,7 +99,8 @@ def map_block(plan: Plan, here: str, places: list[Place], label: str, focus: str
     def href(path: str) -> str:
         return attr(plan.urls.href(here, asset(path)))
 
-    if focus is None and len(located) > MAP_INLINE_AT_MOST:
+    if every and len(located) > MAP_INLINE_AT_MOST:
+        assert {p.id for p in located} == {p.id for p in mapped_places(plan)}
         source, data = f'data-src="{attr(plan.urls.href(here, MAP_PLACES))}"', ""
     else:
         source = f'data-places="{MAP_DATA_ID}"'
@@ -132,7 +134,7 @@ def map_page(plan: Plan) -> HtmlPage:
            "appear only in the list.</p>\n" if unplaced else ""
     return HtmlPage("Map", "<h1>Map</h1>\n"
                     + f'<p class="tl-summary">{len(located)} places with events. Select a place to see its events.</p>\n'
-                    + map_block(plan, MAP, located, "Map of the places with events")
+                    + map_block(plan, MAP, located, "Map of the places with events", every=True)
                     + heading(2, "All places with events") + f'<ul class="tl-place-list">{rows}</ul>\n' + note)
 
 

@@ -111,7 +111,8 @@ def filters(plan: Plan) -> str:
             find = (f'<p class="tl-hint" id="tl-find-{name}-hint">The {len(shown)} {many} with the most events; '
                     f"type to find any of the {len(options):,}.</p>"
                     f'<input type="search" class="tl-find" data-for="{name}" autocomplete="off" '
-                    f'aria-label="Find a {one}" aria-describedby="tl-find-{name}-hint" placeholder="Find a {one}…">')
+                    f'aria-label="Find a {one}" aria-describedby="tl-find-{name}-hint" placeholder="Find a {one}…">'
+                    f'<p class="tl-hint tl-find-status" role="status" aria-live="polite" data-for="{name}"></p>')
         caret = '<span class="tl-caret" aria-hidden="true">▾</span>'
         out.append(f'<details class="tl-filter" data-filter="{name}"><summary>{label} {caret} '
                    f'<span class="tl-chosen" data-for="{name}"></span></summary>{find}'
@@ -154,7 +155,7 @@ def home_page(plan: Plan, intro: str | None) -> MarkdownPage:
         listing = grouped(plan, frag, HOME, list(events), marks=period_marks(plan))
     located = mapped_places(plan)
     top = ((overview(plan) or summary) + filters(plan)
-           + map_block(plan, HOME, located, "Map of the places with events, following the filters")
+           + map_block(plan, HOME, located, "Map of the places with events, following the filters", every=True)
            + periods_legend(plan, HOME))
     body = frag.add(top) + "\n" + listing
     if intro is None:
