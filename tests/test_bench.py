@@ -77,6 +77,11 @@ def test_performance_page_is_generated_from_the_results(tmp_path):
     assert text.count("<rect ") == 4 and "<svg" in text
     assert "**1.20 s**" in text and "**8.80**" in text
     assert "No benchmark results yet" in benchreport.report(None)
+    data["sizes"][1].update({"rebuild_s": 15.0, "rebuild_first_s": 20.0, "validate_warm_s": 0.25,
+                             "largest_by_kind": {"events": [21.4, "events/x/index.html"], "tags": [480.0, "tags/t/"]}})
+    text = benchreport.report(data)
+    assert "| 10,000 | 15.00 s (100.0 s) | 0.15 | 20.00 s | 0.20 | 0.25 s (1.00 s) | 0.25 |" in text
+    assert "| largest page, KB | events | tags |" in text and "| 10,000 | 21 | 480 |" in text
 
 
 def test_the_link_checker_benchmark_runs_and_a_second_run_asks_nothing(tmp_path):

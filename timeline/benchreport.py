@@ -74,23 +74,29 @@ def further(data: dict) -> list[str]:
     rows = []
     sizes = [s for s in data.get("sizes", []) if s.get("rebuild_s")]
     if sizes:
-        rows.append("| events | build after one edit (cold plain MkDocs) | ratio | the first after a cold build | ratio "
-                    "| validate, nothing changed (floor) | ratio | largest page of each kind |\n"
-                    "|---:|---:|---:|---:|---:|---:|---:|:---|")
+        lines = ["| events | build after one edit (cold plain MkDocs) | ratio | the first after a cold build | ratio "
+                 "| validate, nothing changed (floor) | ratio |", "|---:|---:|---:|---:|---:|---:|---:|"]
         for size in sizes:
-            kinds = ", ".join(f"{html.escape(kind)} {kb:,.0f} KB"
-                              for kind, (kb, _) in sorted((size.get("largest_by_kind") or {}).items()))
-            rows.append(f"| {size['events']:,} | {_n(size['rebuild_s'], ' s')} ({_n(size['build_floor_s'], ' s', 1)}) "
-                        f"| {_ratio(size['rebuild_s'], size['build_floor_s'])} "
-                        f"| {_n(size.get('rebuild_first_s'), ' s')} "
-                        f"| {_ratio(size.get('rebuild_first_s'), size['build_floor_s'])} "
-                        f"| {_n(size.get('validate_warm_s'), ' s')} ({_n(size['validate_floor_s'], ' s')}) "
-                        f"| {_ratio(size.get('validate_warm_s'), size['validate_floor_s'])} | {kinds} |")
-        rows = ["\n".join(rows) + "\n"]
+            lines.append(f"| {size['events']:,} | {_n(size['rebuild_s'], ' s')} ({_n(size['build_floor_s'], ' s', 1)}) "
+                         f"| {_ratio(size['rebuild_s'], size['build_floor_s'])} "
+                         f"| {_n(size.get('rebuild_first_s'), ' s')} "
+                         f"| {_ratio(size.get('rebuild_first_s'), size['build_floor_s'])} "
+                         f"| {_n(size.get('validate_warm_s'), ' s')} ({_n(size['validate_floor_s'], ' s')}) "
+                         f"| {_ratio(size.get('validate_warm_s'), size['validate_floor_s'])} |")
+        rows.append("\n".join(lines) + "\n")
+        kinds = sorted({kind for size in sizes for kind in (size.get("largest_by_kind") or {})})
+        if kinds:
+            lines = ["| largest page, KB | " + " | ".join(html.escape(kind) for kind in kinds) + " |",
+                     "|---:|" + "---:|" * len(kinds)]
+            for size in sizes:
+                found = size.get("largest_by_kind") or {}
+                lines.append(f"| {size['events']:,} | "
+                             + " | ".join(f"{found[kind][0]:,.0f}" if kind in found else "n/a" for kind in kinds) + " |")
+            rows.append("\n".join(lines) + "\n")
     for shape, figures in (data.get("budgets") or {}).items():
-        kinds = ", ".join(f"{html.escape(kind)} {kb:,.0f} KB" for kind, (kb, _) in sorted(figures["largest_by_kind"].items()))
+        largest = ", ".join(f"{html.escape(kind)} {kb:,.0f} KB" for kind, (kb, _) in sorted(figures["largest_by_kind"].items()))
         rows.append(f"Largest page of each kind for a corpus with *{html.escape(shape)}* publishers, places and tags: "
-                    f"{kinds}; search index {figures['search_index_mb']:.1f} MB.\n")
+                    f"{largest}; search index {figures['search_index_mb']:.1f} MB.\n")
     for serve in (data.get("serve_sizes") or [])[1:]:
         rows.append(f"`serve` with {serve['events']:,} events: from saving an event file to the rebuilt page, "
                     f"**{serve['save_to_reload_s']:.2f} s** (median); from saving a fix to the page without the "
