@@ -192,7 +192,7 @@ def _build(root: Path, args, site: Path | None) -> int:
                                          "the timeline's pages would be missing")
                     hook.use(kept, (timeline, problems))
                     hook.previous_site = str(previous) if previous else ""
-                    hook.recycled = recycled if previous else None
+                    hook.recycled = recycled
                     hook.offline = args.offline
                     hook.progress = progress
                     build(config)

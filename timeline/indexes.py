@@ -26,8 +26,7 @@ class Listing:
 
     @property
     def title(self) -> str:
-        name = f"{MONTHS[self.month]} {self.year}" if self.month else str(self.year)
-        return f"{name}, part {self.part} of {self.parts}" if self.parts > 1 else name
+        return part_title(f"{MONTHS[self.month]} {self.year}" if self.month else str(self.year), self.part, self.parts)
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,16 @@ def filter_values(event: Event, publishers: list[str] | None = None) -> dict[str
                                                                              for s in event.sources}),
             "precision": event.start.precision + ("-span" if event.end else ""),
             "first": event.start.first_day.isoformat(), "last": (event.end or event.start).last_day.isoformat()}
+
+
+def chunked(events, size: int) -> list:
+    """`events` cut into pages of at most `size`, in order."""
+    return [events[i:i + size] for i in range(0, len(events), size)]
+
+
+def part_title(name: str, number: int, count: int) -> str:
+    """The title of part `number` of a list cut into `count` pages."""
+    return f"{name}, part {number} of {count}" if count > 1 else name
 
 
 def by_year(events) -> dict[int, list[Event]]:
@@ -156,7 +165,7 @@ def plan_listing(events: tuple[Event, ...], page_size: int) -> dict[str, Listing
         pages[year_uri(year)] = Listing(year, None, tuple(e for e in year_events if e.start.month is None),
                                         tuple(sorted(months)))
         for month, month_events in sorted(months.items()):
-            chunks = [month_events[i:i + page_size] for i in range(0, len(month_events), page_size)]
+            chunks = chunked(month_events, page_size)
             for number, chunk in enumerate(chunks, 1):
                 pages[part_uri(month_uri(year, month), number)] = Listing(year, month, tuple(chunk),
                                                                           part=number, parts=len(chunks))

@@ -242,7 +242,7 @@ class Count(Kind):
 
 # A plain 2020, 2020-02 or 2020-02-05 is an int, text or a timestamp to YAML: a date, without asking
 # YAML's resolver (its patterns are a tenth of a validation).
-PLAIN_DATE = re.compile(r"\d{4}(?:-\d{2}){0,2}")
+PLAIN_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}){0,2}")
 
 
 class Date(Kind):

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import sys
 import threading
 from dataclasses import dataclass, field, replace
@@ -244,9 +243,8 @@ class TimelineHook:
         keep = {dest_of(urls.url(uri)) for uri in plan.reused or ()}
         try:
             self.refilled = sitedir.refill(recycled, Path(config.site_dir), keep, Path(self.previous_site))
-        except OSError:  # a slower build, not a failed one: link_reused makes what is missing
-            shutil.rmtree(recycled, ignore_errors=True)
-            self.refilled = (set(), set())
+        except OSError:  # a slower build, not a failed one: link_reused makes what is missing, and the
+            self.refilled = (set(), set())  # command line removes what is left of the older build
 
     def incremental(self, config, site: str, history: History, fresh: bool) -> Incremental | None:
         """What this build may take from the last one: its manifest, if its pages are where it says."""

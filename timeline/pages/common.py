@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..history import History
-from ..indexes import Indexes, by_year
+from ..indexes import Indexes, by_year, chunked, part_title
 from ..markup import Renderer, attr, esc, heading, plural
 from ..model import MONTHS, Event, Period, date_label, human_range
 from ..settings import Settings
@@ -285,11 +285,11 @@ def _parts(plan: Plan, first: str, title: str, top: str, events: list[Event],
            before: Callable[[list[Event]], str] | None) -> dict[str, HtmlPage]:
     """Pages of at most page_size events: `first`, then first-2, first-3…, each linking to the others."""
     size = plan.settings.page_size
-    chunks = [events[i:i + size] for i in range(0, len(events), size)]
+    chunks = chunked(events, size)
     uris = [part_uri(first, n) for n in range(1, len(chunks) + 1)]
     pages = {}
     for number, (uri, chunk) in enumerate(zip(uris, chunks, strict=True)):
-        named = title if len(chunks) == 1 else f"{title}, part {number + 1} of {len(chunks)}"
+        named = part_title(title, number + 1, len(chunks))
         steps = "" if len(chunks) == 1 else '<nav class="tl-prevnext" aria-label="Other parts">' + "".join(
             plan.link(uri, other, f"Part {n + 1}", "tl-prev" if n < number else "tl-next")
             for n, other in enumerate(uris) if n in (number - 1, number + 1)) + "</nav>\n"
