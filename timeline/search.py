@@ -2,14 +2,15 @@
 timeline that repeats each event's title on its place, tag, source and timeline pages and carries
 long source lists, most of that is noise. Generated pages are kept out of the theme's indexer and
 indexed here from the data, once: an event by its title, date, places, tags and the words of its
-body (each once, without the stop words the search engine ignores anyway); a place by its name
-and other spellings; other generated pages by their titles. Hand-written pages keep what the theme
-wrote. Pure: data in, index entries out."""
+body (each once, without the stop words the search engine ignores anyway, and without a word that
+begins another of the entry's terms: the theme searches every term as a prefix, so "report" finds
+"reported"); a place by its name and other spellings; other generated pages by their titles.
+Hand-written pages keep what the theme wrote. Pure: data in, index entries out."""
 from __future__ import annotations
 
+import bisect
 import html
 import re
-from collections.abc import Set
 
 from .markup import Renderer
 from .model import Event, Timeline
@@ -26,35 +27,50 @@ your""".split())
 
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"[\w'’]+(?:\.[\w'’]+)*", re.UNICODE)  # split at hyphens, as the search engine does
+_TERMS = re.compile(r"[\s\-]+")  # the theme's separator for English, as the index's config says
 
 
-def plain_words(markdown_text: str, known: Set[str] = frozenset()) -> list[str]:
-    """The words of a body, lowercased, each once, in order, without stop words, Markdown syntax
-    and the `known` words (those already in the title)."""
+def plain_words(markdown_text: str) -> list[str]:
+    """The words of a body, lowercased, each once, in order, without stop words and Markdown syntax."""
     text = re.sub(r"\]\([^)]*\)", "] ", markdown_text)  # link targets are not words of the body
     text = html.unescape(_TAG.sub(" ", text))
     seen: dict[str, None] = {}
     for word in _WORD.findall(text.lower()):
         word = word.strip("'’")
-        if word and word not in STOP_WORDS and word not in known:
+        if word and word not in STOP_WORDS:
             seen.setdefault(word, None)
     return list(seen)
 
 
+def terms(indexed: str) -> list[str]:
+    """The terms the theme's search makes of a field as the index holds it: split at its separator
+    and lowercased, nothing trimmed (its English pipeline has no trimmer: `&quot;prelude` is a term)."""
+    return [t for t in _TERMS.split(indexed.lower()) if t]
+
+
 def event_text(event: Event, timeline: Timeline) -> str:
-    """Places and tags, then the body's words, each only if the title and what comes before it do
-    not already hold its words (the title is indexed in its own field; the search splits words at
-    spaces and hyphens). The date is on the result's page, not needed to find it."""
-    known = set(_WORD.findall(event.title.lower()))
+    """Places and tags, then the body's words, leaving out what the search finds without them. The
+    theme appends a wildcard to every term it searches (query/transform: `${term}*`), so a word that
+    begins a term the entry holds finds nothing more: one in the title (indexed in its own field), in
+    a place or tag before it, or a longer word of the body ("report" beside "reported"). The date is
+    on the result's page, not needed to find it."""
+    held = set(terms(html.escape(event.title)))  # the title as generated_docs indexes it
     parts = []
-    # Each word once: a place or tag whose words the title (or an earlier part) holds adds nothing.
     for part in [timeline.places[p].name for p in event.places] + list(event.tags):
-        words = set(_WORD.findall(part.lower().replace("-", " ")))
-        if not words <= known:
+        its = terms(html.escape(part, quote=False))
+        if not all(any(term.startswith(t) for term in held) for t in its):
             parts.append(part)
-            known |= words
-    parts += plain_words(event.body, known)
-    return html.escape(" ".join(parts), quote=False)
+            held.update(its)
+    words = plain_words(event.body)
+    ordered = sorted(held.union(words))
+    kept = [w for w in words if w not in held and not _begins_a_longer(w, ordered)]
+    return html.escape(" ".join(parts + kept), quote=False)
+
+
+def _begins_a_longer(word: str, ordered: list[str]) -> bool:
+    """Whether a longer term in `ordered` (sorted, holding `word`) starts with `word`: the next one would."""
+    after = bisect.bisect_right(ordered, word)
+    return after < len(ordered) and ordered[after].startswith(word)
 
 
 def generated_docs(timeline: Timeline, urls: Urls, pages: dict, renderer: Renderer | None = None) -> list[dict]:
