@@ -106,19 +106,32 @@ class Renderer:
                          link_rel="noopener noreferrer")
 
     def _lasting_key(self, key: tuple) -> bytes | None:
+        """A digest of `key` in which an event is its id and token, and every other part its repr, made
+        once per build: the same places, names and settings recur in thousands of keys, and a place's
+        repr (a dataclass's) is slow. Parts are joined by control characters no repr holds."""
+        reprs = self._reprs
         parts = []
         for part in key:
-            if isinstance(part, Event):
+            kind = type(part)
+            if kind is Event:
                 token = self.tokens.get(part.path) if self.tokens is not None else None
                 if token is None:  # an event from memory (new, import): nothing to know it by
                     return None
-                parts.append(repr(("event", part.id, token)))
-            else:  # the same few (an event's places, the site's address) recur in thousands of keys
-                text = self._reprs.get((type(part), part))  # by type too: 1 == 1.0 == True, their reprs differ
+                parts.append(f"\x01{part.id}\x00{token.hex()}")
+            elif kind is tuple:  # an event's places or their names: each one's repr is made once
+                items = []
+                for item in part:
+                    text = reprs.get((type(item), item))
+                    if text is None:
+                        text = reprs[(type(item), item)] = repr(item)
+                    items.append(text)
+                parts.append("\x02" + "\x03".join(items))
+            else:
+                text = reprs.get((kind, part))  # by type too: 1 == 1.0 == True, their reprs differ
                 if text is None:
-                    text = self._reprs[(type(part), part)] = repr(part)
+                    text = reprs[(kind, part)] = repr(part)
                 parts.append(text)
-        return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        return hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
     def remember(self, bodies: dict[str, str], fragments: dict[bytes, Any] | None = None) -> None:
         """Bodies rendered and export pieces made by an earlier run (the build cache)."""
