@@ -24,6 +24,7 @@ from .kinds import RESERVED_IDS, SLUG, STR, Reading, describe, long_slug
 from .load import Entry, Inputs, SourceFile, describe_char, mapping_entries, tag_of
 from .model import Event, PartialDate, Period, Place, Publisher, Timeline, slugify
 from .names import Names, closest, fold
+from .parallel import map_in_two
 from .project import load_project
 from .urls import publisher_slug
 
@@ -460,18 +461,17 @@ def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, li
     problems += period_problems + publisher_problems + list(inputs.problems)
     names = gazetteer(places)
     places_ok = not any(p.is_error and p.path == "places.yml" for p in problems) or bool(places)
-    results: list[FileResult] = []
+    def check_one(file: SourceFile) -> FileResult:
+        return check_event(file, names, places_ok, inputs.today, inputs.archives, registry)
     if cache is None or whole is None:
-        results = [check_event(file, names, places_ok, inputs.today, inputs.archives, registry)
-                   for file in inputs.events]
+        results = map_in_two(check_one, inputs.events)
     else:
-        for file, (_, digest) in zip(inputs.events, whole[0], strict=True):
-            key = (digest, whole[1], inputs.today, inputs.archives, whole[6])
-            cached = cache.files.get(file.path)
-            if cached is None or cached[0] != key:
-                cached = (key, check_event(file, names, places_ok, inputs.today, inputs.archives, registry))
-                cache.files[file.path] = cached
-            results.append(cached[1])
+        keys = {file.path: (digest, whole[1], inputs.today, inputs.archives, whole[6])
+                for file, (_, digest) in zip(inputs.events, whole[0], strict=True)}
+        stale = [file for file in inputs.events if (cache.files.get(file.path) or (None,))[0] != keys[file.path]]
+        for file, made in zip(stale, map_in_two(check_one, stale), strict=True):
+            cache.files[file.path] = (keys[file.path], made)
+        results = [cache.files[file.path][1] for file in inputs.events]
         for gone in cache.files.keys() - {f.path for f in inputs.events}:
             del cache.files[gone]
     events = [checked.event for checked in results if checked.event is not None]

@@ -1,0 +1,88 @@
+"""Checking files on two cores (timeline/parallel.py): the same results, in the same order, as one
+process; a child that fails or dies only means the parent does its part; no fork where it is not
+safe. The fork runs in a fresh interpreter (a subprocess), as in `validate`: pytest may hold threads."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+
+from conftest import REPO, event_text
+
+from timeline import parallel
+
+
+def run_python(code: str, env: dict | None = None) -> dict:
+    import os
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "TIMELINE_PROCESSES": "", **(env or {})})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+MAP = """
+import json, os, sys
+from timeline import parallel
+parent = os.getpid()
+def work(n):
+    {body}
+    return (n * n, os.getpid() == parent)
+out = parallel.map_in_two(work, list(range(3000)))
+print(json.dumps({{"values": [v for v, _ in out], "in_parent": sum(p for _, p in out)}}))
+"""
+
+
+def test_the_later_part_is_made_in_a_child_and_the_order_kept():
+    out = run_python(MAP.format(body="pass"))
+    assert out["values"] == [n * n for n in range(3000)]
+    assert 1000 < out["in_parent"] < 2000  # about half made here, the rest in the child
+
+
+def test_a_child_that_fails_or_dies_leaves_its_part_to_the_parent():
+    for failure in ("raise ValueError('in the child')", "os._exit(3)", "os.kill(os.getpid(), 9)"):
+        out = run_python(MAP.format(body=f"if os.getpid() != parent: {failure}"))
+        assert out["values"] == [n * n for n in range(3000)], failure
+        assert out["in_parent"] == 3000, failure
+
+
+def test_no_fork_when_switched_off_or_too_few():
+    assert run_python(MAP.format(body="pass"), {"TIMELINE_PROCESSES": "1"})["in_parent"] == 3000
+    few = MAP.format(body="pass").replace("range(3000)", f"range({parallel.AT_LEAST - 1})")
+    assert run_python(few)["in_parent"] == parallel.AT_LEAST - 1
+
+
+def test_no_fork_beside_another_thread():
+    """A thread holding a lock at the fork would leave it held in the child (serve has threads)."""
+    done = threading.Event()
+    thread = threading.Thread(target=done.wait)
+    thread.start()
+    try:
+        assert not parallel.worth_forking(10 * parallel.AT_LEAST)
+        assert parallel.map_in_two(lambda n: n + 1, list(range(parallel.AT_LEAST))) == list(
+            range(1, parallel.AT_LEAST + 1))
+    finally:
+        done.set()
+        thread.join()
+
+
+def test_validate_on_two_cores_says_what_one_says(project):
+    """Errors in files checked by the child and by the parent, reported in one order, one exit code."""
+    count = parallel.AT_LEAST + 200
+    for n in range(count):
+        day = f"2020-{1 + n % 12:02d}-{1 + n % 28:02d}"
+        bad = {7: {"place": "Atlantis"}, count - 3: {"date": "2020-02-30"}, count // 2: {"title": ""}}.get(n, {})
+        project.write(f"events/{n:05d}-event.md", event_text(**{"date": day, "title": f"Event {n}", **bad}))
+    import os
+    import shutil
+    results = {}
+    for mode in ("1", ""):  # each cold: the build cache of the run before removed
+        shutil.rmtree(project.root / ".timeline-cache", ignore_errors=True)
+        results[mode] = subprocess.run([sys.executable, str(REPO / "build_timeline.py"), "validate"],
+                                       cwd=project.root, capture_output=True, text=True, timeout=300,
+                                       env={**os.environ, "TIMELINE_PROCESSES": mode})
+    one, two = results["1"], results[""]
+    assert one.returncode == two.returncode == 1
+    assert (one.stdout, one.stderr) == (two.stdout, two.stderr)
+    for name in ("00007-event.md", f"{count - 3:05d}-event.md", f"{count // 2:05d}-event.md"):
+        assert f"events/{name}:" in one.stdout + one.stderr
