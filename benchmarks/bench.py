@@ -99,6 +99,12 @@ def validate_floor(root: Path) -> int:
     return count
 
 
+def quick_runs(runs: int) -> int:
+    """Runs of the measurements that take seconds (validate, a build after one edit): at least 3,
+    since one sample on a noisy 2-core machine can be off by a quarter."""
+    return max(3, runs)
+
+
 def timed(function, *args) -> float:
     start = time.perf_counter()
     function(*args)
@@ -369,9 +375,10 @@ def measure_size(count: int, args, workdir: Path) -> dict:
     check_project(project, count)
 
     log(f"{count} events: validate")
-    validate_s, validate_floor_s = time_validate(project, count, args.runs)
-    validate_warm_s = time_warm_validate(project, args.runs)
-    validate_cli_s = time_validate_cli(project, args.runs)
+    quick = quick_runs(args.runs)
+    validate_s, validate_floor_s = time_validate(project, count, quick)
+    validate_warm_s = time_warm_validate(project, quick)
+    validate_cli_s = time_validate_cli(project, quick)
 
     site, floor_site = workdir / f"site-{count}", workdir / f"site-floor-{count}"
     builds, floor_builds = [], []
@@ -385,7 +392,7 @@ def measure_size(count: int, args, workdir: Path) -> dict:
     # such build has only the cold build beside it; each later one also has the build before that,
     # whose folders it is made from (sitedir.recycle): an editor's usual case, reported apart.
     rebuilds = []
-    for run in range(args.runs + 1):
+    for run in range(quick + 1):
         target = events[((run + 1) * 7919) % len(events)]
         set_title(project / target.relpath, f"Retitled for the benchmark, run {run}")
         rebuilds.append(build_ours(project, site, fresh=False))
@@ -468,6 +475,7 @@ def results(sizes: list[dict], serve: dict | None, args, budgets: dict | None = 
         "generated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "runs": args.runs,
+        "quick_runs": quick_runs(args.runs),
         "seed": args.seed,
         "sizes": public,
         "serve": {k: v for k, v in serve.items() if not k.startswith("_")} if serve else None,
@@ -586,7 +594,8 @@ def report(data: dict, sizes: list[dict], serve: dict | None, args, serves: list
                      f"{', '.join(f'{s:.2f}' for s in serve['fix_samples'])})")
     else:
         lines.append("serve: skipped (--serve-events 0)")
-    lines.append(f"median of {args.runs} run(s); seed {args.seed}; {os.cpu_count()} CPUs; "
+    lines.append(f"median of {args.runs} run(s) ({quick_runs(args.runs)} for validate and builds after an edit); "
+                 f"seed {args.seed}; {os.cpu_count()} CPUs; "
                  f"Python {platform.python_version()}; sizes in MiB/KiB")
     return "\n".join(lines)
 

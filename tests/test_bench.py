@@ -31,12 +31,13 @@ def test_bench_runs_and_reports_every_figure(tmp_path):
         assert word in result.stdout, (word, result.stdout)
 
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert set(data) == {"generated", "machine", "runs", "seed", "sizes", "serve", "ratios", "budgets", "generator",
-                         "serve_sizes"}
+    assert set(data) == {"generated", "machine", "runs", "quick_runs", "seed", "sizes", "serve", "ratios", "budgets",
+                         "generator", "serve_sizes"}
     assert data["generator"] == "corpus (mixed)"
     assert set(data["budgets"]) == {"few"} and data["budgets"]["few"]["largest_by_kind"]["events"][0] > 0
     assert set(data["machine"]) == {"cpus", "python", "platform"} and data["machine"]["cpus"] > 0
-    assert data["runs"] == 1 and isinstance(data["seed"], int)
+    assert data["runs"] == 1 and data["quick_runs"] == 3 and isinstance(data["seed"], int)
+    assert result.stderr.count("build again after one edit, run ") == 3  # the quick measurements, 3 times
 
     [size] = data["sizes"]
     assert set(size) == SIZE_KEYS

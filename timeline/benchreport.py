@@ -122,5 +122,6 @@ def report(data: dict | None) -> str:
                         f"**{serve['fix_to_clean_s']:.2f} s**" if serve.get("fix_to_clean_s") else "") + ".\n")
     lines.append(f"Measured {html.escape(str(data.get('generated', '')))} on {machine.get('cpus', '?')} CPUs, "
                  f"Python {html.escape(str(machine.get('python', '?')))}, median of {data.get('runs', '?')} "
-                 f"run(s), seed {data.get('seed', '?')}.\n")
+                 f"run(s) ({data.get('quick_runs', data.get('runs', '?'))} for validate and the builds after an edit), "
+                 f"seed {data.get('seed', '?')}.\n")
     return "\n".join(lines)
