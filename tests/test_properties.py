@@ -296,3 +296,15 @@ def test_render_body_never_yields_script_handlers_or_script_links(body):
         assert tag in markup.BODY_TAGS, tag
         assert not any(name.lower().startswith("on") for name in attrs), (tag, attrs)
         assert url_scheme(attrs.get("href") or "") in ("", "http", "https", "mailto"), (tag, attrs)
+
+
+@FAST
+@given(st.sampled_from(["http://127.0.0.1:8000/", "https://example.org/timeline/", "https://example.org/timeline",
+                        "https://example.org/a/b/", "http://x/?q=1/", "http://x/#a/", "", None]),
+       st.text(alphabet="ab/.?# %ü-", max_size=20))
+def test_a_sitemap_address_is_what_urljoin_makes(base, path):
+    """reuse.absolute skips urljoin where it would only append: the same address either way."""
+    from urllib.parse import quote, urljoin
+
+    from timeline.reuse import absolute
+    assert absolute(base, quote(path)) == urljoin(base or "", quote(path))
