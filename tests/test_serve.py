@@ -145,3 +145,47 @@ def test_plain_mkdocs_serve_keeps_going_too(project):
     finally:
         log = preview.stop()
     assert "Traceback" not in log and "Aborted" not in log
+
+
+def test_a_preview_build_collects_garbage_only_after_its_page_is_served(project):
+    """serve's builds run with the cycle collector off (a full collection of a large preview costs a
+    third of a second) and turn it on again when the build is finished, or has failed."""
+    project.event("e")
+    script = f"""
+import gc, json, sys
+sys.path.insert(0, {str(REPO)!r})
+from mkdocs.config import load_config
+from mkdocs.commands.build import build
+from timeline.mkdocs_hook import find_hook
+seen = {{}}
+def load():
+    config = load_config("mkdocs.yml", site_dir="site")
+    config.plugins.on_startup(command="serve", dirty=False)
+    return config, find_hook(config)
+config, hook = load()
+check = hook.check
+def watched(config):
+    seen["during"] = gc.isenabled()
+    return check(config)
+hook.check = watched
+build(config, serve_url="http://127.0.0.1:8000/", dirty=False)
+hook.wait()
+seen["after"] = gc.isenabled()
+def broken(config):
+    seen["failing"] = gc.isenabled()
+    raise RuntimeError("a bug after on_pre_build")
+hook.read_history = broken  # on_files asks for it
+try:
+    build(config, serve_url="http://127.0.0.1:8000/", dirty=False)
+except Exception as exc:
+    seen["failed"] = type(exc).__name__
+hook.wait()
+seen["after failure"] = gc.isenabled()
+print(json.dumps(seen))
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=project.root, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    import json
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["during"] is False and seen["after"] is True
+    assert seen["failing"] is False and seen["failed"] == "RuntimeError" and seen["after failure"] is True, seen
