@@ -17,7 +17,7 @@ if __name__ == "__main__":
         from timeline.venv import run_in_project_venv
 
         run_in_project_venv(Path(__file__).resolve(), missing.name or "a requirement")
-    hard_exit(main(fallback_root=Path(__file__).resolve().parent))
+    hard_exit(main(fallback_root=Path(__file__).resolve().parent, script=True))
 else:
     from timeline.mkdocs_hook import TimelineHook
 

@@ -67,3 +67,13 @@ def test_a_build_on_a_terminal_shows_its_progress_and_ends_with_one_summary_line
     silent.step("checked 3 events")
     silent.done()
     assert quiet.getvalue() == ""
+
+
+def test_a_build_called_in_this_process_freezes_no_objects(project):
+    """The script freezes the checked timeline for the collector (the process ends after it); a
+    caller's process, which goes on, keeps its collector as it was."""
+    import gc
+    project.event("e")
+    before = gc.get_freeze_count()
+    assert project.run("build", "-q")[0] == 0
+    assert gc.get_freeze_count() == before
