@@ -11,7 +11,7 @@ For each size N it writes a synthetic project (benchmarks/synth.py) and measures
 - build: `python build_timeline.py build` in a subprocess (wall time, peak memory), against a
   plain `mkdocs build` of the same N pages as Markdown with the same theme, plugins and extensions;
 - the sites: total size, the largest HTML page, the search index;
-- serve: from saving an event file to the served page showing the change;
+- serve: from saving an event file (the server idle) to the served page showing the change;
 - hugo, if installed: the same N pages with a minimal layout.
 
 The machine is noisy, so the table leads with ratios (ours / floor) rather than seconds.
@@ -278,6 +278,24 @@ def cpu_seconds(pid: int) -> float | None:
         return None
 
 
+def wait_until_idle(pid: int, timeout: float = 180.0) -> float:
+    """Seconds until the server has used under 5 % of a core for half a second: the build before
+    finished (a preview writes its data files and cache after serving the page), as when an editor
+    reads the page before saving again."""
+    start = time.perf_counter()
+    before = cpu_seconds(pid)
+    if before is None:  # no /proc: wait as long as a large build's rest takes
+        time.sleep(5)
+        return time.perf_counter() - start
+    while time.perf_counter() - start < timeout:
+        time.sleep(0.5)
+        now = cpu_seconds(pid)
+        if now is None or now - before < 0.025:
+            break
+        before = now
+    return time.perf_counter() - start
+
+
 def wait_until_gone(url: str, text: str, timeout: float, server: subprocess.Popen, server_log: Path) -> float:
     """Seconds until the page at `url` answers without `text` (and answers at all)."""
     start = time.perf_counter()
@@ -310,9 +328,10 @@ def set_title(file: Path, title: str) -> None:
 
 def measure_serve(root: Path, events: list[synth.SynthEvent], samples: int,
                   server_log: Path) -> tuple[list[float], list[float], list[float]]:
-    """Start `serve`, then edit one event's title `samples` times: seconds from each save to the page showing
-    it, and the server's CPU seconds over the same interval (empty where /proc is not available); then
-    break an event's date and fix it `samples` times: seconds from saving the fix to the banner gone."""
+    """Start `serve`, then edit one event's title `samples` times, each once the server is idle: seconds
+    from each save to the page showing it, and the server's CPU seconds over the same interval (empty
+    where /proc is not available); then break an event's date and fix it `samples` times: seconds
+    from saving the fix to the banner gone."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/events/{{}}/"
     targets = [events[(i * 7919 + 1) % len(events)] for i in range(samples)]
@@ -326,6 +345,7 @@ def measure_serve(root: Path, events: list[synth.SynthEvent], samples: int,
         times, cpu = [], []
         for number, event in enumerate(targets, 1):
             title = f"Edited for the benchmark number {number}"
+            log(f"  serve: idle after {wait_until_idle(server.pid):.1f} s")
             cpu_before = cpu_seconds(server.pid)
             set_title(root / event.relpath, title)
             times.append(wait_for_text(url.format(event.id), title, EDIT_TIMEOUT, server, server_log))
@@ -338,7 +358,7 @@ def measure_serve(root: Path, events: list[synth.SynthEvent], samples: int,
         for number, event in enumerate(targets, 1):
             date = set_date(root / event.relpath, "8 Feb 2020")
             wait_for_text(url.format(event.id), "tl-problems", EDIT_TIMEOUT, server, server_log)
-            time.sleep(0.5)
+            wait_until_idle(server.pid)
             set_date(root / event.relpath, date)
             fixes.append(wait_until_gone(url.format(event.id), "tl-problems", EDIT_TIMEOUT, server, server_log))
             log(f"  serve: fix {number}: banner gone after {fixes[-1]:.2f} s")

@@ -98,7 +98,8 @@ def further(data: dict) -> list[str]:
         rows.append(f"Largest page of each kind for a corpus with *{html.escape(shape)}* publishers, places and tags: "
                     f"{largest}; search index {figures['search_index_mb']:.1f} MB.\n")
     for serve in (data.get("serve_sizes") or [])[1:]:
-        rows.append(f"`serve` with {serve['events']:,} events: from saving an event file to the rebuilt page, "
+        rows.append(f"`serve` with {serve['events']:,} events: from saving an event file (the server idle) to the "
+                    f"rebuilt page, "
                     f"**{serve['save_to_reload_s']:.2f} s** (median); from saving a fix to the page without the "
                     f"problem banner, **{serve['fix_to_clean_s']:.2f} s**.\n")
     return rows
@@ -116,7 +117,8 @@ def report(data: dict | None) -> str:
                      "(linear scaling gives the ratio of the sizes).\n")
     lines += further(data)
     if serve.get("save_to_reload_s"):
-        lines.append(f"`serve` with {serve['events']:,} events: from saving an event file to the rebuilt page, "
+        lines.append(f"`serve` with {serve['events']:,} events: from saving an event file (the server idle: the "
+                     f"build before has written its data files) to the rebuilt page, "
                      f"**{serve['save_to_reload_s']:.2f} s** (median)"
                      + (f"; from saving the fix of a broken event to the page without the problem banner, "
                         f"**{serve['fix_to_clean_s']:.2f} s**" if serve.get("fix_to_clean_s") else "") + ".\n")
