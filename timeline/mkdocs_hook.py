@@ -16,6 +16,7 @@ import os
 import re
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -223,11 +224,10 @@ class TimelineHook:
         broken = self.serving and any(p.is_error for p in problems)  # every page gets the problems' banner
         incremental = self.incremental(config, key, history, fresh=broken)
         build.plan = plan_site(timeline, intro, build.settings, urls, self.renderer, config.site_url or None,
-                               config.site_name, history, incremental, data_now=not self.serving)
+                               config.site_name, history, incremental)
         if build.plan.reused and incremental is not None and not all_there(build.plan, incremental, config):
             build.plan = plan_site(timeline, intro, build.settings, urls, self.renderer, config.site_url or None,
-                                   config.site_name, history, replace(incremental, previous=None),
-                                   data_now=not self.serving)
+                                   config.site_name, history, replace(incremental, previous=None))
         if broken:
             details = {p: context(project_root(config), p, {}) for p in problems}
             build.banner = banner(problems, details)
@@ -381,16 +381,20 @@ class TimelineHook:
             self.finish(build, config)
 
     def finish(self, build: Build, config) -> None:
-        """What a reader's page does not wait for: the search index, the data files of a preview, the
-        manifest and the build cache."""
+        """What a reader's page does not wait for: the search index, the manifest, the data files and
+        the build cache. (A manifest kept for a build that then fails names a folder that never
+        becomes the site: read_manifest ignores it.)"""
         try:
             index = merged_index(self, build, config)
-            if build.plan is not None and build.plan.later is not None:
-                write_data(build.plan.later(), build.settings, config)
             if build.plan is not None and build.plan.manifest is not None and index is not None:
                 manifest = keep_manifest(build.plan, config, index, project_root(config), self.serving)
                 if self.serving:
                     self.manifest = manifest
+            if build.plan is not None:
+                # The pages are written: their HTML (140 MB at 10,000 events) goes before the data
+                # files are made, which are as large again.
+                build.plan.pages.clear()
+                write_data(build.plan.data, build.settings, config)
             if self.kept is not None:
                 self.kept.bodies, self.kept.fragments = self.renderer.bodies(), self.renderer.lasting_made()
                 buildcache.write(project_root(config), self.kept)
@@ -619,12 +623,16 @@ def add_generated(hook: TimelineHook, plan: SitePlan, files, config) -> None:
     for uri in plan.reused or ():  # already in the site folder (a preview), or linked there at the end
         build.dests[uri] = os.path.join(config.site_dir, dest_of(Urls(config.use_directory_urls).url(uri)))
         build.hashes[uri] = hook.last.hashes.get(uri, "")
-    for path, data in with_offline_copies(plan.files, hook.current().settings).items():
+    class DataFile(File):  # type: ignore[misc, valid-type]
+        """Known to MkDocs (a page may link to it), written after the pages by write_data, not here."""
+
+        def copy_file(self, dirty: bool = False) -> None:
+            pass
+
+    for path in data_paths(plan.data, hook.current().settings):
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} has the same path as a generated file; rename or remove it")
-        file = GeneratedFile.generated(config, path, content=data)
-        file.keep = hook.keep(path, data, file.abs_dest_path)
-        files.append(file)
+        files.append(DataFile.generated(config, path, content=""))
 
 
 def shape_pages(build: Build, plan: SitePlan, files, urls: Urls) -> None:
@@ -650,23 +658,32 @@ def shape_pages(build: Build, plan: SitePlan, files, urls: Urls) -> None:
 AS_SCRIPTS = {FILTER_INDEX: "tlIndex", MAP_PLACES: "tlMapPlaces"}
 
 
-def with_offline_copies(files: dict[str, str], settings: Settings) -> dict[str, str]:
-    """The data files, and in a site opened from disk the filter index and the map's places as
-    scripts (timeline.js and map.js read them so, where they cannot fetch)."""
-    if not settings.offline:
-        return files
-    return {**files, **{f"{path[:-5]}.js": f"window.{name} = {files[path].rstrip()};\n"
-                        for path, name in AS_SCRIPTS.items() if path in files}}
+def data_paths(data: dict, settings: Settings) -> list[str]:
+    """The data files' paths in the site, with their copies as scripts in a site opened from disk."""
+    return [*data, *(offline_copy(path) for path in AS_SCRIPTS if settings.offline and path in data)]
 
 
-def write_data(files: dict[str, str], settings: Settings, config) -> None:
-    """A preview's data files, each replaced in one rename (MkDocs has written the pages)."""
-    for path, data in with_offline_copies(files, settings).items():
-        target = Path(config.site_dir) / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_text(data, encoding="utf-8")
-        os.replace(temporary, target)
+def offline_copy(path: str) -> str:
+    return f"{path[:-5]}.js"
+
+
+def write_data(data: dict[str, Callable[[], str]], settings: Settings, config) -> None:
+    """The data files, made one at a time and let go, each replaced in one rename (MkDocs has written
+    the pages). In a site opened from disk, the filter index and the map's places also as scripts
+    (timeline.js and map.js read them so, where they cannot fetch)."""
+    for path, make in data.items():
+        text = make()
+        _replace(Path(config.site_dir) / path, text)
+        if settings.offline and path in AS_SCRIPTS:
+            _replace(Path(config.site_dir) / offline_copy(path), f"window.{AS_SCRIPTS[path]} = {text.rstrip()};\n")
+        del text
+
+
+def _replace(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, target)
 
 
 def merged_index(hook: TimelineHook, build: Build, config) -> dict | None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
-from .exports import plan_exports
+from .exports import export_files
 from .history import History
 from .incremental import GroupRecord, Manifest, PageInfo, State, info, record, replan
 from .markup import Renderer
@@ -38,19 +39,19 @@ class Incremental:
 @dataclass(frozen=True)
 class SitePlan:
     pages: dict[str, Page]  # by source uri, as if in docs/: the pages planned by this build
-    files: dict[str, str]  # data files (exports, JSON Schemas) by their path in the site
+    data: dict[str, Callable[[], str]]  # data files (exports, JSON Schemas) by their path in the site, made when written
     search: list[dict]  # search entries for the generated HTML pages (the theme indexes the rest), in site order
     markdown_pages: frozenset[str]  # URLs of the generated Markdown pages, whose sections search drops
     reused: dict[str, PageInfo] | None = None  # pages taken as they are from the last build
     order: tuple[str, ...] = ()  # every generated page's uri, planned or reused, in the site's order
     manifest: Manifest | None = None  # this build's, for the next (its folder filled in by the hook)
-    later: Callable[[], dict[str, str]] | None = None  # the data files, when made after the pages (a preview)
 
 
 def plan_site(timeline: Timeline, intro: str | None, settings: Settings, urls: Urls, renderer: Renderer,
               site_url: str | None, title: str, history: History | None = None,
-              incremental: Incremental | None = None, data_now: bool = True) -> SitePlan:
-    """`data_now`: the data files in `files`; else `later` makes them (a preview shows the page first)."""
+              incremental: Incremental | None = None) -> SitePlan:
+    """The data files are made when the hook writes them, after the pages: one at a time, and after
+    the page a preview is waited for."""
     plan = make_plan(timeline, settings, urls, renderer, history)
     groups = page_groups(plan, intro)
     state = State.of(plan.ix, incremental.digests) if incremental else None
@@ -79,16 +80,14 @@ def plan_site(timeline: Timeline, intro: str | None, settings: Settings, urls: U
         if doc is not None:
             search.append(doc)
         infos[uri] = page if isinstance(page, PageInfo) else info(page, doc)
-    def data_files() -> dict[str, str]:
-        files = {f"{SCHEMAS}/{name}": text for name, text in json_schema_files().items()}
-        files.update(plan_exports(plan, site_url=site_url, title=title))
-        files["changes.xml"] = changes_feed(plan, plan.history, title, site_url)
-        return files
+    data: dict[str, Callable[[], str]] = {f"{SCHEMAS}/{name}": partial(str, text)
+                                          for name, text in json_schema_files().items()}
+    data.update(export_files(plan, site_url=site_url, title=title))
+    data["changes.xml"] = lambda: changes_feed(plan, plan.history, title, site_url)
     markdown = frozenset(urls.url(uri) for uri, page in everything.items()
                          if isinstance(page, MarkdownPage) or isinstance(page, PageInfo) and page.markdown)
     manifest = Manifest(incremental.key, "", state, records, infos) if incremental and state else None
-    return SitePlan(pages, data_files() if data_now else {}, search, markdown, reused if again is not None else None,
-                    tuple(everything), manifest, None if data_now else data_files)
+    return SitePlan(pages, data, search, markdown, reused if again is not None else None, tuple(everything), manifest)
 
 
 __all__ = ["NAV_PAGES", "HtmlPage", "Incremental", "MarkdownPage", "SitePlan", "plan_site"]
