@@ -112,7 +112,7 @@ def test_what_serve_keeps_between_builds_never_shows_an_old_version():
         result = plan_site(timeline, None, Settings(page_size=8), Urls(), renderer, "https://example.org/", "T")
         renderer.forget({e.body for e in timeline.events})
         return {uri: (page.html if isinstance(page, HtmlPage) else page.expanded()) for uri, page in result.pages.items()}, \
-            {path: make() for path, make in result.data.items()}, result.search
+            {path: "".join(make()) for path, make in result.data.items()}, result.search
 
     timeline, problems = check_project(Path(__file__).resolve().parent.parent)
     assert not [p for p in problems if p.is_error]

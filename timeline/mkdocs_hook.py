@@ -16,7 +16,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -667,22 +667,24 @@ def offline_copy(path: str) -> str:
     return f"{path[:-5]}.js"
 
 
-def write_data(data: dict[str, Callable[[], str]], settings: Settings, config) -> None:
-    """The data files, made one at a time and let go, each replaced in one rename (MkDocs has written
-    the pages). In a site opened from disk, the filter index and the map's places also as scripts
-    (timeline.js and map.js read them so, where they cannot fetch)."""
+def write_data(data: dict[str, Callable[[], Iterable[str]]], settings: Settings, config) -> None:
+    """The data files, made one at a time and written as their pieces come, each replaced in one
+    rename (MkDocs has written the pages). In a site opened from disk, the filter index and the
+    map's places also as scripts (timeline.js and map.js read them so, where they cannot fetch)."""
     for path, make in data.items():
-        text = make()
-        _replace(Path(config.site_dir) / path, text)
         if settings.offline and path in AS_SCRIPTS:
-            _replace(Path(config.site_dir) / offline_copy(path), f"window.{AS_SCRIPTS[path]} = {text.rstrip()};\n")
-        del text
+            text = "".join(make())
+            _replace(Path(config.site_dir) / path, (text,))
+            _replace(Path(config.site_dir) / offline_copy(path), (f"window.{AS_SCRIPTS[path]} = {text.rstrip()};\n",))
+        else:
+            _replace(Path(config.site_dir) / path, make())
 
 
-def _replace(target: Path, text: str) -> None:
+def _replace(target: Path, pieces: Iterable[str]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
+    with open(temporary, "w", encoding="utf-8") as out:
+        out.writelines(pieces)
     os.replace(temporary, target)
 
 

@@ -5,7 +5,7 @@ Given the manifest of the last build (timeline/incremental.py), only the groups 
 have changed are planned; the others are `reused`, their files taken from the last build."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
@@ -39,7 +39,7 @@ class Incremental:
 @dataclass(frozen=True)
 class SitePlan:
     pages: dict[str, Page]  # by source uri, as if in docs/: the pages planned by this build
-    data: dict[str, Callable[[], str]]  # data files (exports, JSON Schemas) by their path in the site, made when written
+    data: dict[str, Callable[[], Iterable[str]]]  # data files (exports, JSON Schemas) by path, made in pieces when written
     search: list[dict]  # search entries for the generated HTML pages (the theme indexes the rest), in site order
     markdown_pages: frozenset[str]  # URLs of the generated Markdown pages, whose sections search drops
     reused: dict[str, PageInfo] | None = None  # pages taken as they are from the last build
@@ -80,10 +80,10 @@ def plan_site(timeline: Timeline, intro: str | None, settings: Settings, urls: U
         if doc is not None:
             search.append(doc)
         infos[uri] = page if isinstance(page, PageInfo) else info(page, doc)
-    data: dict[str, Callable[[], str]] = {f"{SCHEMAS}/{name}": partial(str, text)
-                                          for name, text in json_schema_files().items()}
+    data: dict[str, Callable[[], Iterable[str]]] = {f"{SCHEMAS}/{name}": partial(tuple, (text,))
+                                                    for name, text in json_schema_files().items()}
     data.update(export_files(plan, site_url=site_url, title=title))
-    data["changes.xml"] = lambda: changes_feed(plan, plan.history, title, site_url)
+    data["changes.xml"] = lambda: (changes_feed(plan, plan.history, title, site_url),)
     markdown = frozenset(urls.url(uri) for uri, page in everything.items()
                          if isinstance(page, MarkdownPage) or isinstance(page, PageInfo) and page.markdown)
     manifest = Manifest(incremental.key, "", state, records, infos) if incremental and state else None

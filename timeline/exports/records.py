@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from ..claims import claimed
 from ..dates import CANONICAL_PATTERN
@@ -50,15 +51,20 @@ def _line(event: Event, timeline: Timeline, urls: Urls) -> str:
 
 
 def events_json(timeline: Timeline, urls: Urls, renderer: Renderer | None = None) -> str:
-    """events.json: every event in time order, one per line, with its places resolved to coordinates.
-    `renderer` keeps each event's line for the next build (serve)."""
+    return "".join(events_json_chunks(timeline, urls, renderer))
+
+
+def events_json_chunks(timeline: Timeline, urls: Urls, renderer: Renderer | None = None) -> Iterator[str]:
+    """events.json: every event in time order, one per line, with its places resolved to coordinates;
+    in pieces, to be written as they come. `renderer` keeps each event's line for the next build."""
     def line(event: Event) -> str:
         key = ("json", event, tuple(timeline.places[p] for p in event.places), urls.directory_urls)
         return renderer.fragment(key, _line, event, timeline, urls) if renderer else _line(event, timeline, urls)
-    events = [line(e) for e in ordered(timeline)]
+    yield f'{{"version": 1, "count": {len(timeline.events)}, "events": [\n'
+    for number, event in enumerate(ordered(timeline)):
+        yield (",\n" if number else "") + line(event)
     period_list = json.dumps([period_record(p) for p in periods(timeline)], ensure_ascii=False)
-    return (f'{{"version": 1, "count": {len(events)}, "events": [\n' + ",\n".join(events)
-            + f'\n], "periods": {period_list}}}\n')
+    yield f'\n], "periods": {period_list}}}\n'
 
 
 def _object(properties: dict) -> dict:
