@@ -291,8 +291,9 @@ def wait_until_idle(pid: int, timeout: float = 180.0) -> float:
         time.sleep(0.5)
         now = cpu_seconds(pid)
         if now is None or now - before < 0.025:
-            break
+            return time.perf_counter() - start
         before = now
+    log(f"  serve: still busy after {timeout:.0f} s; saving anyway")
     return time.perf_counter() - start
 
 

@@ -128,3 +128,16 @@ def test_what_serve_keeps_between_builds_never_shows_an_old_version():
     ]
     for changed in changes:
         assert plan(changed, kept) == plan(changed, Renderer())
+
+
+def test_the_search_text_leaves_out_only_words_a_longer_indexed_term_begins():
+    """A body word that begins a longer term of the entry goes (the search's trailing wildcard finds
+    it); one that begins only a stop word of the title stays, for the index drops stop words."""
+    from timeline.search import event_text as search_text
+    timeline, problems = core.check(inputs(
+        a=event_text(title="Rebels got reports since March", body="Talks go on. A report and a sin, reported.")))
+    assert not [p for p in problems if p.is_error]
+    words = search_text(timeline.events[0], timeline).split()
+    assert "go" in words and "sin" in words  # "got" and "since" are stop words: never indexed
+    assert "report" not in words and "reported" in words  # "reported" begins with it
+    assert "talks" in words and "rebels" not in words  # the title is indexed in its own field

@@ -86,3 +86,16 @@ def test_validate_on_two_cores_says_what_one_says(project):
     assert (one.stdout, one.stderr) == (two.stdout, two.stderr)
     for name in ("00007-event.md", f"{count - 3:05d}-event.md", f"{count // 2:05d}-event.md"):
         assert f"events/{name}:" in one.stdout + one.stderr
+
+
+def test_the_collector_is_left_as_it_was():
+    import gc
+    seen = []
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            parallel.map_in_two(lambda n: seen.append(gc.isenabled()), [1, 2, 3])
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
+    assert seen == [False] * 6  # none while the items are made

@@ -300,7 +300,8 @@ def test_render_body_never_yields_script_handlers_or_script_links(body):
 
 @FAST
 @given(st.sampled_from(["http://127.0.0.1:8000/", "https://example.org/timeline/", "https://example.org/timeline",
-                        "https://example.org/a/b/", "http://x/?q=1/", "http://x/#a/", "", None]),
+                        "https://example.org/a/b/", "http://x/?q=1/", "http://x/#a/", "https://x.org/a/./b/",
+                        "https://x.org/a//b/", "https://x.org/a/../b/", "x/", "//h/", "", None]),
        st.text(alphabet="ab/.?# %ü-", max_size=20))
 def test_a_sitemap_address_is_what_urljoin_makes(base, path):
     """reuse.absolute skips urljoin where it would only append: the same address either way."""

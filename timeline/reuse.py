@@ -98,9 +98,11 @@ _ENTRY = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
 
 def absolute(base: str | None, path: str) -> str:
     """urljoin(base, path) for a quoted site path, without urljoin's parsing where it would only append
-    (a base that ends in "/" with no query, a path with no dot or empty segment): 10,000 pages'
+    (a base that ends in "/" with no query, neither with a dot or empty segment): 10,000 pages'
     addresses take 0.3 s through it."""
-    plain_base = base and base.endswith("/") and "?" not in base and "#" not in base
+    after_scheme = (base or "").partition("://")[2]
+    plain_base = base and base.endswith("/") and not any(c in base for c in "?#") \
+        and after_scheme and "/." not in after_scheme and "//" not in after_scheme
     if plain_base and not path.startswith(("/", ".")) and "/." not in path and "//" not in path:
         return f"{base}{path}"
     return urljoin(base or "", path)

@@ -52,12 +52,14 @@ def event_text(event: Event, timeline: Timeline) -> str:
     """Places and tags, then the body's words, leaving out what the search finds without them. The
     theme appends a wildcard to every term it searches (query/transform: `${term}*`), so a word that
     begins a term the entry holds finds nothing more: one in the title (indexed in its own field), in
-    a place or tag before it, or a longer word of the body ("report" beside "reported"). The date is
-    on the result's page, not needed to find it."""
-    held = set(terms(html.escape(event.title)))  # the title as generated_docs indexes it
+    a place or tag before it, or a longer word of the body ("report" beside "reported"). A stop word
+    is no such term: the index drops it. What this gives up: a term the reader marks exact (`+report`,
+    or inside quotes) gets no wildcard, and misses a word left out so. The date is on the result's
+    page, not needed to find it."""
+    held = {t for t in terms(html.escape(event.title)) if t not in STOP_WORDS}  # the title as indexed
     parts = []
     for part in [timeline.places[p].name for p in event.places] + list(event.tags):
-        its = terms(html.escape(part, quote=False))
+        its = [t for t in terms(html.escape(part, quote=False)) if t not in STOP_WORDS]
         if not all(any(term.startswith(t) for term in held) for t in its):
             parts.append(part)
             held.update(its)
