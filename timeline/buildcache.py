@@ -17,14 +17,12 @@ cache made by code you would not run anyway (CI's caches are per branch; a fork 
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import importlib.metadata
 import os
 import pickle
 import sys
 import zlib
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +30,7 @@ from typing import Any
 from .check import CheckCache, check, whole_key
 from .diagnostics import Diagnostic
 from .model import Timeline
+from .parallel import no_collection
 from .project import Signature, load_project
 
 FOLDER = ".timeline-cache"
@@ -117,18 +116,6 @@ def fingerprint(name: str, table: dict) -> int:
     if name.startswith("checks"):
         return sum(hash((key, value[0])) for key, value in table.items()) + len(table)
     return sum(map(hash, table)) + len(table)
-
-
-@contextmanager
-def no_collection():
-    """Unpickling builds a great many objects at once: the collector would only walk them again and again."""
-    enabled_before = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled_before:
-            gc.enable()
 
 
 def _load(path: Path, kind: type, version: str):

@@ -462,17 +462,16 @@ class TimelineHook:
         assert timeline is not None  # asked for
         return timeline, problems
 
-    def keep(self, uri: str, content: str | HtmlPage | MarkdownPage, dest: str) -> bool:
-        """Record the hash of what this build writes for `uri` (a data file's text, or a page); whether
-        the last build wrote the same into the same folder, so that a dirty rebuild may leave the
-        file as it is."""
+    def keep(self, uri: str, page: HtmlPage | MarkdownPage, dest: str) -> bool:
+        """Record the hash of what this build writes for the page `uri`; whether the last build wrote
+        the same into the same folder, so that a dirty rebuild may leave the file as it is."""
         self.current().dests[uri] = dest
         if not self.serving:  # a build writes into an empty folder: nothing to compare with
             return False
-        if isinstance(content, HtmlPage):
-            content = content.title + "\0" + content.description + "\0" + content.html
-        elif isinstance(content, MarkdownPage):
-            content = content.expanded()
+        if isinstance(page, HtmlPage):
+            content = page.title + "\0" + page.description + "\0" + page.html
+        else:
+            content = page.expanded()
         digest = hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         self.current().hashes[uri] = digest
         return self.last.hashes.get(uri) == digest and os.path.exists(dest)

@@ -5,8 +5,8 @@ these machines have two cores; nothing else a run does is worth a second process
 Forking is done only where it is safe and pays: a platform with fork, a single-threaded process (a
 thread holding a lock at the fork would leave it held in the child: `serve` forks for its first
 build, before its server starts, never after), two CPUs to run on, enough items, and
-TIMELINE_PROCESSES not set to 1. Whatever goes wrong in the child (an
-exception, a crash, a signal), the parent makes its part itself: the outcome never depends on it.
+TIMELINE_PROCESSES not set to 1. Whatever goes wrong in the child (an exception, a crash, a
+signal), the parent makes its part itself: the outcome never depends on it.
 """
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import gc
 import os
 import pickle
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -37,17 +38,24 @@ def worth_forking(count: int) -> bool:
             and threading.active_count() == 1 and cpus() >= 2)
 
 
-def map_in_two(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """[function(item) for item in items], in the same order, the later part in a forked child. No
-    cycle collection meanwhile: every result is kept, and the collector would walk them again and
-    again (at 20,000 event files, a third of the time)."""
-    enabled = gc.isenabled()
+@contextmanager
+def no_collection() -> Iterator[None]:
+    """Making (or unpickling) a great many objects that are kept: the cycle collector would only walk
+    them again and again (at 20,000 event files, a third of the time)."""
+    enabled_before = gc.isenabled()
     gc.disable()
     try:
-        return _map_in_two(function, items)
+        yield
     finally:
-        if enabled:
+        if enabled_before:
             gc.enable()
+
+
+def map_in_two(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """[function(item) for item in items], in the same order, the later part in a forked child, with
+    no cycle collection meanwhile."""
+    with no_collection():
+        return _map_in_two(function, items)
 
 
 def _map_in_two(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
@@ -81,15 +89,10 @@ def _map_in_two(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
 
 
 def _unpickle(data: bytes) -> list | None:
-    enabled = gc.isenabled()
-    gc.disable()  # thousands of new objects at once: the collector would only walk them again and again
     try:
         value = pickle.loads(data)  # noqa: S301 (made by this process's own fork, just now)
     except Exception:  # noqa: BLE001 — a truncated result only means the parent makes that part itself
         return None
-    finally:
-        if enabled:
-            gc.enable()
     return value if isinstance(value, list) else None
 
 
