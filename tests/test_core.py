@@ -9,7 +9,7 @@ from timeline import check as core
 from timeline.dates import parse_date
 from timeline.load import Inputs, SourceFile
 from timeline.model import Event, Place, Source, Timeline
-from timeline.pages import HtmlPage, make_plan, plan_pages
+from timeline.pages import HtmlPage, MarkdownPage, make_plan, plan_pages
 from timeline.pages.event import event_page
 from timeline.pages.places import place_page
 from timeline.settings import Settings
@@ -111,7 +111,7 @@ def test_what_serve_keeps_between_builds_never_shows_an_old_version():
     def plan(timeline, renderer):
         result = plan_site(timeline, None, Settings(page_size=8), Urls(), renderer, "https://example.org/", "T")
         renderer.forget({e.body for e in timeline.events})
-        return {uri: (page.html if isinstance(page, HtmlPage) else page.expanded()) for uri, page in result.pages.items()}, \
+        return {uri: (page.expanded() if isinstance(page, MarkdownPage) else page.html) for uri, page in result.pages.items()}, \
             {path: "".join(make()) for path, make in result.data.items()}, result.search
 
     timeline, problems = check_project(Path(__file__).resolve().parent.parent)

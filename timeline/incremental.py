@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from .indexes import Indexes
-from .pages import Group, HtmlPage, MarkdownPage, Page
+from .pages import Group, MarkdownPage, Page
 
 _SHOWS = re.compile(r'(?:data-event|href)="([^"#]*)')
 
@@ -34,7 +34,7 @@ def shown(pages: dict[str, Page], ids: set[str] | frozenset[str]) -> frozenset[s
     an event's id (a link to its page, however relative: a place of the same name only adds to it)."""
     found: set[str] = set()
     for page in pages.values():
-        text = page.html if isinstance(page, HtmlPage) else page.expanded()
+        text = page.expanded() if isinstance(page, MarkdownPage) else page.html
         for value in _SHOWS.findall(text):
             last = value.rstrip("/").rpartition("/")[2]
             found.add(last[:-5] if last.endswith(".html") else last)

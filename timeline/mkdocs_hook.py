@@ -39,7 +39,7 @@ from .search import merge_index
 from .security import Policy, add_external_rel, known_scripts
 from .settings import Settings, SettingsError, check_addresses, read_settings
 from .shells import Shape, Shell
-from .site import NAV_PAGES, HtmlPage, Incremental, MarkdownPage, SitePlan, plan_site
+from .site import NAV_PAGES, HtmlPage, Incremental, MarkdownPage, PackedPage, SitePlan, plan_site
 from .sitedir import prune_theme_files, search_languages
 from .urls import ASSETS, CHANGES, FILTER_INDEX, HOME, MAP_PLACES, WORLD, Urls
 from .watching import use_file_events
@@ -280,7 +280,7 @@ class TimelineHook:
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         planned = self.planned(page)
-        if isinstance(planned, HtmlPage):
+        if isinstance(planned, HtmlPage | PackedPage):
             page.meta.update(planned.meta())
             if page.file.src_uri in self.current().shaped:
                 page.meta["template"] = SHELL_TEMPLATE
@@ -310,7 +310,7 @@ class TimelineHook:
         the rest back before the theme renders the page."""
         planned = self.planned(page)
         build = self.current()
-        if isinstance(planned, HtmlPage):
+        if isinstance(planned, HtmlPage | PackedPage):
             return "" if page.file.src_uri in build.shaped else planned.html
         if isinstance(planned, MarkdownPage):
             full = planned.fill(html)
@@ -354,6 +354,10 @@ class TimelineHook:
         if uri in build.stand_ins:
             key = build.stand_ins[uri]
             build.shells[key] = shells.cut(output, key, Urls(config.use_directory_urls))
+        # A generated page is written: let go of its plan, and of a timeline page's content, which
+        # MkDocs would hold to the end of the build (12 MB of them at 10,000 events).
+        if build.plan is not None and uri in build.plan.pages and isinstance(build.plan.pages.pop(uri), MarkdownPage):
+            page.content = ""
         return output
 
     def on_post_template(self, output: str, template_name: str, config) -> str:
@@ -462,17 +466,20 @@ class TimelineHook:
         assert timeline is not None  # asked for
         return timeline, problems
 
-    def keep(self, uri: str, page: HtmlPage | MarkdownPage, dest: str) -> bool:
+    def keep(self, uri: str, page: HtmlPage | PackedPage | MarkdownPage, dest: str) -> bool:
         """Record the hash of what this build writes for the page `uri`; whether the last build wrote
-        the same into the same folder, so that a dirty rebuild may leave the file as it is."""
+        the same into the same folder, so that a dirty rebuild may leave the file as it is. (A packed
+        page by its packed HTML: zlib packs the same HTML the same way, and the hashes never leave
+        the process.)"""
         self.current().dests[uri] = dest
         if not self.serving:  # a build writes into an empty folder: nothing to compare with
             return False
-        if isinstance(page, HtmlPage):
-            content = page.title + "\0" + page.description + "\0" + page.html
+        if isinstance(page, MarkdownPage):
+            content = page.expanded().encode("utf-8", "surrogatepass")
         else:
-            content = page.expanded()
-        digest = hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+            html = page.data if isinstance(page, PackedPage) else page.html.encode("utf-8", "surrogatepass")
+            content = (page.title + "\0" + page.description + "\0").encode("utf-8", "surrogatepass") + html
+        digest = hashlib.blake2b(content, digest_size=16).hexdigest()
         self.current().hashes[uri] = digest
         return self.last.hashes.get(uri) == digest and os.path.exists(dest)
 
@@ -613,10 +620,10 @@ def add_generated(hook: TimelineHook, plan: SitePlan, files, config) -> None:
         inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
         # An HTML page gets an empty Markdown source: on_page_markdown sets its meta (no YAML to parse
         # for each of thousands of pages) and on_page_content puts the HTML in place.
-        source = "" if isinstance(page, HtmlPage) else page.markdown
+        source = page.markdown if isinstance(page, MarkdownPage) else ""
         file = GeneratedFile.generated(config, uri, content=source, inclusion=inclusion)
         file.keep = hook.keep(uri, page, file.abs_dest_path) and uri not in build.stand_ins
-        if isinstance(page, HtmlPage) and uri not in NAV_PAGES:
+        if isinstance(page, HtmlPage | PackedPage) and uri not in NAV_PAGES:
             HtmlDocPage(None, file, config)
         files.append(file)
     for uri in plan.reused or ():  # already in the site folder (a preview), or linked there at the end
@@ -640,7 +647,7 @@ def shape_pages(build: Build, plan: SitePlan, files, urls: Urls) -> None:
     if os.environ.get(SHELL_SWITCH, "").lower() in ("off", "0", "false", "no"):
         return
     for uri, page in plan.pages.items():
-        if isinstance(page, HtmlPage) and uri not in NAV_PAGES and (key := shells.shape(page, uri, urls)):
+        if isinstance(page, HtmlPage | PackedPage) and uri not in NAV_PAGES and (key := shells.shape(page, uri, urls)):
             build.shaped[uri] = key
     # A page with others under its address is left to the theme: its links to them are relative to it.
     by_url = {urls.url(uri): uri for uri in build.shaped}

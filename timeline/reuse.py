@@ -12,7 +12,7 @@ from urllib.parse import quote, urljoin
 
 from . import buildcache
 from .incremental import Manifest, PageInfo
-from .site import Incremental, MarkdownPage, SitePlan
+from .site import Incremental, SitePlan
 from .urls import Urls
 
 MANIFEST = "pages.pickle"  # in .timeline-cache/
@@ -47,8 +47,9 @@ def keep_manifest(plan: SitePlan, config, index: dict, root: Path, in_memory: bo
     assert manifest is not None
     urls = Urls(config.use_directory_urls)
     listed = {doc.get("location"): doc for doc in index.get("docs", [])}
-    for uri in plan.pages:
-        if isinstance(plan.pages[uri], MarkdownPage):
+    reused = plan.reused or {}
+    for uri in plan.order:  # (the hook lets go of each planned page once it is written)
+        if uri not in reused and urls.url(uri) in plan.markdown_pages:
             manifest.pages[uri] = PageInfo(True, listed.get(urls.url(uri)))
     manifest.folder = os.path.realpath(config.site_dir)
     if not in_memory and buildcache.enabled():

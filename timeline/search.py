@@ -14,7 +14,7 @@ import re
 
 from .markup import Renderer
 from .model import Event, Timeline
-from .pages import HtmlPage
+from .pages import MarkdownPage
 from .urls import Urls, event_uri, place_uri
 
 # lunr's English stop-word list: Material's search pipeline drops these words, so they can go.
@@ -82,7 +82,7 @@ def generated_docs(timeline: Timeline, urls: Urls, pages: dict, renderer: Render
     places = {place_uri(p.id): p for p in timeline.places.values()}
     docs = []
     for uri, page in pages.items():
-        if not isinstance(page, HtmlPage):
+        if isinstance(page, MarkdownPage):
             continue
         if uri in events:
             event = events[uri]

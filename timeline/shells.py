@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .markup import esc
-from .pages import HtmlPage
+from .pages import HtmlPage, PackedPage
 from .urls import Urls
 
 TITLE = "TLSHELLTITLE"
@@ -33,14 +33,14 @@ H1 = "<h1></h1>"  # in the stand-in's content when the pages of its shape start 
 Shape = tuple[str, bool, bool]
 
 
-def shape(page: HtmlPage, uri: str, urls: Urls) -> Shape | None:
+def shape(page: HtmlPage | PackedPage, uri: str, urls: Urls) -> Shape | None:
     """The page's shape, or None if MkDocs must render it itself. The theme's links are relative,
     so its folder is part of the shape (../ from places/x/ to places/, ../../places/ from events/x/)."""
     if quote(uri) != uri or STEM in uri:
         return None
     url = urls.url(uri)
     folder = url.rstrip("/").rpartition("/")[0]
-    return (folder + "/" if folder else "", bool(page.description), "<h1" in page.html)
+    return (folder + "/" if folder else "", bool(page.description), page.headed)
 
 
 def stand_in_uri(key: Shape, urls: Urls) -> str:
@@ -63,7 +63,7 @@ class Shell:
     parts: tuple[str, ...]  # "title", "description", "content", "url", "src": what goes between pieces
     digest: str  # of the pieces: a page's output is its parts and this
 
-    def fill(self, page: HtmlPage, uri: str, urls: Urls, content: str) -> str:
+    def fill(self, page: HtmlPage | PackedPage, uri: str, urls: Urls, content: str) -> str:
         """The page, as the theme would have rendered it; `content`: the page's HTML as on_post_page leaves it."""
         values = {"title": esc(page.title), "description": esc(page.description), "content": content,
                   "url": urls.url(uri), "src": uri}

@@ -14,7 +14,7 @@ from .history import History
 from .incremental import GroupRecord, Manifest, PageInfo, State, info, record, replan
 from .markup import Renderer
 from .model import Timeline
-from .pages import HtmlPage, MarkdownPage, Page, in_site_order, make_plan, page_groups
+from .pages import HtmlPage, MarkdownPage, PackedPage, Page, in_site_order, make_plan, page_groups
 from .pages.changes import changes_feed
 from .schema import json_schema_files
 from .search import generated_docs
@@ -50,8 +50,9 @@ class SitePlan:
 def plan_site(timeline: Timeline, intro: str | None, settings: Settings, urls: Urls, renderer: Renderer,
               site_url: str | None, title: str, history: History | None = None,
               incremental: Incremental | None = None) -> SitePlan:
-    """The data files are made when the hook writes them, after the pages: one at a time, and after
-    the page a preview is waited for."""
+    """The HTML pages are planned packed (PackedPage), each as its group is made. The data files are
+    made when the hook writes them, after the pages: one at a time, and after the page a preview is
+    waited for."""
     plan = make_plan(timeline, settings, urls, renderer, history)
     groups = page_groups(plan, intro)
     state = State.of(plan.ix, incremental.digests) if incremental else None
@@ -63,7 +64,8 @@ def plan_site(timeline: Timeline, intro: str | None, settings: Settings, urls: U
     for group in groups:
         if again is None or group.key in again or previous is None:
             pages = group.make()
-            made[group.key], records[group.key] = dict(pages), record(pages, ids)
+            records[group.key] = record(pages, ids)
+            made[group.key] = {uri: page.packed() if isinstance(page, HtmlPage) else page for uri, page in pages.items()}
         else:
             records[group.key] = previous.groups[group.key]
             made[group.key] = {uri: previous.pages[uri] for uri in records[group.key].uris}
@@ -90,4 +92,4 @@ def plan_site(timeline: Timeline, intro: str | None, settings: Settings, urls: U
     return SitePlan(pages, data, search, markdown, reused if again is not None else None, tuple(everything), manifest)
 
 
-__all__ = ["NAV_PAGES", "HtmlPage", "Incremental", "MarkdownPage", "SitePlan", "plan_site"]
+__all__ = ["NAV_PAGES", "HtmlPage", "Incremental", "MarkdownPage", "PackedPage", "SitePlan", "plan_site"]
