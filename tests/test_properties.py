@@ -309,3 +309,18 @@ def test_a_sitemap_address_is_what_urljoin_makes(base, path):
 
     from timeline.reuse import absolute
     assert absolute(base, quote(path)) == urljoin(base or "", quote(path))
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                     max_leaves=8)
+
+
+@FAST
+@given(st.dictionaries(st.sampled_from(["config", "docs", "x", "é\"", ""]),
+                       _JSON | st.lists(st.dictionaries(st.text(max_size=6), _JSON, max_size=3), max_size=4),
+                       max_size=4))
+def test_the_search_index_written_in_pieces_is_what_json_dumps_writes(index):
+    """The hook writes the merged search index an entry at a time: the theme's own bytes all the same."""
+    from timeline.mkdocs_hook import index_pieces
+    assert "".join(index_pieces(index)) == json.dumps(index, ensure_ascii=False, separators=(",", ":"))

@@ -5,7 +5,8 @@ actions/cache), so that a run after a small edit redoes only what the edit chang
   unchanged file is not even read; and the last check's key and diagnostics, so that `validate`
   of an unchanged project reads nothing else;
 - build/*.pickle: each event file's check result, keyed by its bytes, each body rendered as HTML and
-  each event's pieces of the exports, in shards, so that an edit rewrites only the few it touched;
+  each event's pieces of the exports (packed, timeline/shelves.py), in shards, so that an edit
+  rewrites only the few it touched;
 - pages.pickle: the last build's manifest (timeline/incremental.py), to reuse its pages.
 
 Whatever is kept is a pure function of its key and of the code: the cache is tied to a digest of
@@ -25,7 +26,6 @@ import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .check import CheckCache, check, whole_key
 from .diagnostics import Diagnostic
@@ -86,7 +86,7 @@ class Kept:
     summary: Summary = field(default_factory=Summary)
     checks: CheckCache = field(default_factory=CheckCache)
     bodies: dict[str, str] = field(default_factory=dict)  # Markdown body → sanitised HTML
-    fragments: dict[bytes, Any] = field(default_factory=dict)  # the exports' pieces (markup.Renderer.fragment)
+    fragments: dict[str, bytes] = field(default_factory=dict)  # the exports' pieces, on packed shelves (shelves.py)
     loaded: bool = False  # the build's part read (or found missing)
     saved: dict[str, int] = field(default_factory=dict)  # each file's fingerprint on disk: unchanged, not rewritten
 
@@ -112,9 +112,12 @@ class Kept:
 
 
 def fingerprint(name: str, table: dict) -> int:
-    """Of one file: the same keys (and, for checks, the same digests), the same number, in any order."""
+    """Of one file: the same keys (and, for checks, the same digests; for the pieces' shelves, the
+    same packed bytes), the same number, in any order."""
     if name.startswith("checks"):
         return sum(hash((key, value[0])) for key, value in table.items()) + len(table)
+    if name.startswith("fragments"):
+        return sum(map(hash, table.items())) + len(table)
     return sum(map(hash, table)) + len(table)
 
 

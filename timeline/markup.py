@@ -17,6 +17,7 @@ import nh3
 from markdown_it import MarkdownIt
 
 from .model import Event, slugify
+from .shelves import Shelves
 
 T = TypeVar("T")
 _NONE = object()  # (a fragment may be "" or None)
@@ -65,11 +66,10 @@ class Renderer:
         self.keep = keep  # keep fragments for the next build (serve); a single build would only fill memory
         self._fragments: dict[tuple, Any] = {}  # made or asked for by this build
         self._last: dict[tuple, Any] = {}  # by the build before
-        # Kept between runs: each event's token (its file's digest with what else its check read), the
-        # pieces the last run made, and those this run asked for.
+        # Kept between runs: each event's token (its file's digest with what else its check read), and
+        # the pieces the last run made and those this run asked for (timeline/shelves.py).
         self.tokens: dict[str, bytes] | None = None
-        self.lasting: dict[bytes, Any] = {}
-        self.made: dict[bytes, Any] = {}
+        self.shelves = Shelves()
         self._reprs: dict[tuple[type, Any], str] = {}  # a key's part (with its type) → its repr, made once
 
     def fragment(self, key: tuple, make: Callable[..., T], *args: Any) -> T:
@@ -80,9 +80,7 @@ class Renderer:
         if self.tokens is not None and key[0] in LASTING:
             lasting = self._lasting_key(key)
             if lasting is not None:
-                value = self.lasting.get(lasting, _NONE)
-                self.made[lasting] = value = make(*args) if value is _NONE else value
-                return value
+                return self.shelves.get(key[0], lasting, make, *args)
         if not self.keep:
             return make(*args)
         value = self._fragments.get(key, _NONE)
@@ -133,17 +131,19 @@ class Renderer:
                 parts.append(text)
         return hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
-    def remember(self, bodies: dict[str, str], fragments: dict[bytes, Any] | None = None) -> None:
-        """Bodies rendered and export pieces made by an earlier run (the build cache)."""
+    def remember(self, bodies: dict[str, str], fragments: dict[str, bytes] | None = None) -> None:
+        """Bodies rendered and export pieces made by an earlier run (the build cache), on their shelves."""
         self._done.update(bodies)
-        self.lasting.update(fragments or {})
+        self.shelves.stored.update(fragments or {})
 
-    def lasting_made(self) -> dict[bytes, Any]:
-        """The export pieces this build asked for, to keep for the next; they become what it reuses."""
-        made, self.made = self.made, {}
-        self.lasting = dict(made)
+    def pack(self) -> None:
+        """The export pieces asked for so far are written out: pack them (timeline/shelves.py)."""
+        self.shelves.pack()
+
+    def lasting_made(self) -> dict[str, bytes]:
+        """The export pieces this build asked for, packed, to keep for the next; they become what it reuses."""
         self._reprs = {}
-        return made
+        return self.shelves.finish()
 
     def bodies(self) -> dict[str, str]:
         return dict(self._done)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import itertools
 import json
 import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -233,6 +234,7 @@ class TimelineHook:
             build.banner = banner(problems, details)
             shown = problem_pages(problems, details, {e.id for e in timeline.events})
             build.plan = replace(build.plan, pages={**build.plan.pages, **shown})
+        self.renderer.pack()  # the events' search entries
         self.refill(build.plan, urls, config)
         add_generated(self, build.plan, files, config)
         self.renderer.forget({e.body for e in timeline.events})
@@ -398,7 +400,8 @@ class TimelineHook:
                 # The pages are written: their HTML (140 MB at 10,000 events) goes before the data
                 # files are made, which are as large again.
                 build.plan.pages.clear()
-                write_data(build.plan.data, build.settings, config)
+                # Each file's pieces packed once it is written: one kind of them is unpacked at a time.
+                write_data(build.plan.data, build.settings, config, written=self.renderer.pack)
             if self.kept is not None:
                 self.kept.bodies, self.kept.fragments = self.renderer.bodies(), self.renderer.lasting_made()
                 buildcache.write(project_root(config), self.kept)
@@ -673,10 +676,12 @@ def offline_copy(path: str) -> str:
     return f"{path[:-5]}.js"
 
 
-def write_data(data: dict[str, Callable[[], Iterable[str]]], settings: Settings, config) -> None:
+def write_data(data: dict[str, Callable[[], Iterable[str]]], settings: Settings, config,
+               written: Callable[[], None] = lambda: None) -> None:
     """The data files, made one at a time and written as their pieces come, each replaced in one
-    rename (MkDocs has written the pages). In a site opened from disk, the filter index and the
-    map's places also as scripts (timeline.js and map.js read them so, where they cannot fetch)."""
+    rename (MkDocs has written the pages); `written` is called after each. In a site opened from
+    disk, the filter index and the map's places also as scripts (timeline.js and map.js read them
+    so, where they cannot fetch)."""
     for path, make in data.items():
         if settings.offline and path in AS_SCRIPTS:
             text = "".join(make())
@@ -684,6 +689,7 @@ def write_data(data: dict[str, Callable[[], Iterable[str]]], settings: Settings,
             _replace(Path(config.site_dir) / offline_copy(path), (f"window.{AS_SCRIPTS[path]} = {text.rstrip()};\n",))
         else:
             _replace(Path(config.site_dir) / path, make())
+        written()
 
 
 def _replace(target: Path, pieces: Iterable[str]) -> None:
@@ -703,8 +709,24 @@ def merged_index(hook: TimelineHook, build: Build, config) -> dict | None:
     merged, hook.last.theme_docs = merge_index(index, build.plan.search, set(build.plan.markdown_pages),
                                                hook.last.theme_docs,
                                                *reused_listings(build.plan, Urls(config.use_directory_urls)))
-    text = json.dumps(merged, ensure_ascii=False, separators=(",", ":"))
-    path.write_text(text, encoding="utf-8")
+    _replace(path, index_pieces(merged))
     if build.settings.offline:  # from disk the theme loads the index as a script, not with fetch
-        path.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
+        _replace(path.with_suffix(".js"), itertools.chain(("var __index = ",), index_pieces(merged)))
     return merged
+
+
+def index_pieces(index: dict) -> Iterator[str]:
+    """json.dumps(index, ensure_ascii=False, separators=(",", ":")), the theme's way, an entry of
+    "docs" at a time (the whole text is 8 MB at 10,000 events)."""
+    def dumps(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for number, (key, value) in enumerate(index.items()):
+        yield ("," if number else "{") + dumps(key) + ":"
+        if key == "docs" and isinstance(value, list):
+            yield "["
+            for n, doc in enumerate(value):
+                yield ("," if n else "") + dumps(doc)
+            yield "]"
+        else:
+            yield dumps(value)
+    yield "}" if index else "{}"

@@ -1,0 +1,70 @@
+"""The exports' pieces kept between runs (the build cache's fragments), held packed.
+
+Each piece (an event's line of events.json, its VEVENT, its CSV row…) is known by a digest of what
+it is made from (markup.Renderer.fragment). At 10,000 events they come to 80 MB, which a build
+held until it wrote the cache. They are kept instead on shelves, one per kind and shard: a shelf
+is packed (pickled and compressed) once the data file that asked for its pieces is written, and a
+shelf kept from the last run is unpacked only when its kind is first asked for, so that one kind
+at a time is ever unpacked. Plain data: no files here (timeline/buildcache.py writes the shelves).
+"""
+from __future__ import annotations
+
+import pickle
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+SHARDS = 32  # shelves per kind: an edit repacks the one of each kind that holds its pieces
+_NONE = object()
+
+
+def pack(pieces: dict[bytes, Any]) -> bytes:
+    return zlib.compress(pickle.dumps(pieces, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(packed: bytes) -> dict[bytes, Any]:
+    return pickle.loads(zlib.decompress(packed))  # noqa: S301 (packed by this project's runs: buildcache.py)
+
+
+@dataclass
+class Shelves:
+    stored: dict[str, bytes] = field(default_factory=dict)  # the last run's: shelf → its packed {digest: piece}
+    opened: dict[str, dict[bytes, Any]] = field(default_factory=dict)  # stored shelves unpacked, until packing
+    made: dict[str, dict[bytes, Any]] = field(default_factory=dict)  # the pieces this run asked for, unpacked …
+    packed: dict[str, bytes] = field(default_factory=dict)  # … and packed
+    new: set[str] = field(default_factory=set)  # shelves with a piece this run made rather than found
+
+    def get(self, kind: str, digest: bytes, make: Callable[..., T], *args: Any) -> T:
+        """The piece of `kind` known by `digest`: this run's, the last run's, or `make(*args)`."""
+        name = f"{kind}-{digest[0] % SHARDS:02d}"
+        made = self.made.get(name)
+        if made is None:  # (packed already: asked for again, by a second data file)
+            made = self.made[name] = unpack(self.packed.pop(name)) if name in self.packed else {}
+        value = made.get(digest, _NONE)
+        if value is _NONE:
+            old = self.opened.get(name)
+            if old is None:
+                old = self.opened[name] = unpack(self.stored[name]) if name in self.stored else {}
+            value = old.get(digest, _NONE)
+            if value is _NONE:
+                value = make(*args)
+                self.new.add(name)
+            made[digest] = value
+        return value
+
+    def pack(self) -> None:
+        """Pack what was asked for since the last packing, and let go of every unpacked shelf. A shelf
+        asked for whole, and for nothing new, is the one stored: kept as it is, not packed again."""
+        for name, pieces in self.made.items():
+            same = name not in self.new and name in self.stored and len(pieces) == len(self.opened.get(name, ()))
+            self.packed[name] = self.stored[name] if same else pack(pieces)
+        self.made, self.opened, self.new = {}, {}, set()
+
+    def finish(self) -> dict[str, bytes]:
+        """The shelves this run asked for, packed, to keep for the next; they become what it reuses."""
+        self.pack()
+        out, self.packed = self.packed, {}
+        self.stored = dict(out)
+        return out
