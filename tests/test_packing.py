@@ -5,6 +5,7 @@ cache are compared byte for byte in test_incremental.py."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from timeline.pages import HtmlPage
 from timeline.shelves import SHARDS, Shelves
@@ -61,20 +62,110 @@ def test_packing_lets_go_of_every_unpacked_piece_and_a_kind_asked_again_is_found
     assert ask(Shelves(stored=kept), Maker(), "json", NAMES) == [n.upper() for n in NAMES]  # nothing lost
 
 
-def test_an_unchanged_shelf_is_kept_as_it_was_packed_and_a_changed_one_is_packed_again():
+def shelf(name: str, kind: str = "ics") -> str:
+    return f"{kind}-{digest(name)[0] % SHARDS:02d}"
+
+
+def test_an_unchanged_shelf_is_kept_as_it_was_packed():
     kept = Shelves()
     ask(kept, Maker(), "ics", NAMES)
     stored = kept.finish()
-
     again = Shelves(stored=dict(stored))
+    ask(again, Maker(), "ics", NAMES)
+    assert all(blob is stored[name] for name, blob in again.finish().items())
+
+
+def test_a_shelf_with_a_new_piece_is_packed_again():
+    kept = Shelves()
+    ask(kept, Maker(), "ics", NAMES)
+    stored = kept.finish()
     changed = "event-edited"
+    again = Shelves(stored=dict(stored))
     make = Maker()
-    ask(again, make, "ics", [*NAMES[1:], changed])  # one event gone, one new: two shelves differ
+    ask(again, make, "ics", [*NAMES, changed])  # every piece found, and one made
     assert make.calls == [changed]
     out = again.finish()
-    touched = {f"ics-{digest(changed)[0] % SHARDS:02d}", f"ics-{digest(NAMES[0])[0] % SHARDS:02d}"}
-    assert {name for name in out if out[name] is not stored[name]} == touched
-    assert ask(Shelves(stored=out), Maker(), "ics", [changed, NAMES[1]]) == [changed.upper(), NAMES[1].upper()]
+    assert {name for name in out if out[name] is not stored[name]} == {shelf(changed)}
+    assert ask(Shelves(stored=out), Maker(), "ics", [changed]) == [changed.upper()]
+
+
+def test_a_shelf_with_a_piece_gone_is_packed_again():
+    kept = Shelves()
+    ask(kept, Maker(), "ics", NAMES)
+    stored = kept.finish()
+    again = Shelves(stored=dict(stored))
+    ask(again, Maker(), "ics", NAMES[1:])  # the first event was deleted
+    out = again.finish()
+    assert {name for name in out if out[name] is not stored[name]} == {shelf(NAMES[0])}
+    fresh = Maker()
+    ask(Shelves(stored=out), fresh, "ics", NAMES)
+    assert fresh.calls == NAMES[:1]
+
+
+def test_a_shelf_asked_for_between_two_packings_keeps_every_piece_of_both():
+    """A piece made before the first packing is on the shelf the second packs, as it was (not the
+    shelf stored from the last run)."""
+    kept = Shelves()
+    ask(kept, Maker(), "json", NAMES)
+    stored = kept.finish()
+    same_shelf = [n for n in NAMES if shelf(n, "json") == shelf(NAMES[0], "json")]
+    assert len(same_shelf) >= 3
+    new = next(f"new-{n}" for n in range(1000) if shelf(f"new-{n}", "json") == shelf(NAMES[0], "json"))
+    run = Shelves(stored=dict(stored))
+    make = Maker()
+    ask(run, make, "json", [same_shelf[0], new])
+    run.pack()
+    ask(run, make, "json", same_shelf[:-1])  # as many pieces as the stored shelf holds, one of them new
+    assert make.calls == [new]
+    out = run.finish()
+    again = Maker()
+    wanted = [new, *same_shelf[:-1]]
+    assert ask(Shelves(stored=out), again, "json", wanted) == [n.upper() for n in wanted]
+    assert again.calls == []
+
+
+def test_a_damaged_shelf_is_as_if_there_were_none():
+    kept = Shelves()
+    ask(kept, Maker(), "csv", NAMES)
+    stored = kept.finish()
+    bad = shelf(NAMES[0], "csv")
+    stored[bad] = stored[bad][:-9] + b"damaged!!"
+    run = Shelves(stored=stored)
+    make = Maker()
+    assert ask(run, make, "csv", NAMES) == [n.upper() for n in NAMES]
+    assert sorted(make.calls) == sorted(n for n in NAMES if shelf(n, "csv") == bad)
+    assert ask(Shelves(stored=run.finish()), Maker(), "csv", NAMES) == [n.upper() for n in NAMES]
+
+
+def test_the_cache_rewrites_only_the_files_of_shelves_that_changed(tmp_path):
+    from timeline import buildcache
+
+    def saved(root: Path) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted((root / buildcache.FOLDER / "build").glob("fragments-*"))}
+
+    version = buildcache.code_version()
+    first = Shelves()
+    ask(first, Maker(), "ics", NAMES)
+    kept = buildcache.Kept(buildcache.Summary(version), loaded=True)
+    kept.fragments = first.finish()
+    buildcache.write(tmp_path, kept)
+    before = saved(tmp_path)
+
+    kept = buildcache.read(tmp_path, version)
+    buildcache.load_build(tmp_path, kept)
+    run = Shelves(stored=dict(kept.fragments))
+    ask(run, Maker(), "ics", [*NAMES, "event-edited"])
+    kept.fragments = run.finish()
+    buildcache.write(tmp_path, kept)
+    after = saved(tmp_path)
+    assert before.keys() == after.keys()
+    assert [name for name in after if after[name] != before[name]] == \
+        [f"fragments-{buildcache.shard_of(shelf('event-edited')):02d}.pickle"]
+    kept = buildcache.read(tmp_path, version)
+    buildcache.load_build(tmp_path, kept)
+    fresh = Maker()
+    ask(Shelves(stored=kept.fragments), fresh, "ics", [*NAMES, "event-edited"])
+    assert fresh.calls == []
 
 
 def test_pieces_no_run_asked_for_are_dropped_and_kinds_stay_apart():

@@ -104,7 +104,8 @@ class Kept:
         return out
 
     def fingerprints(self, parts: dict[str, dict] | None = None) -> dict[str, int]:
-        """Of each file: its keys (a body's or a piece's value follows from its key; a check's from its digest)."""
+        """Of each file: its keys (a body's value follows from its key; a check's from its digest; a
+        shelf of pieces is known by its packed bytes)."""
         prints = {"summary": hash((frozenset(self.summary.files.items()), self.summary.problems, self.summary.events))}
         if self.loaded:
             prints.update((name, fingerprint(name, table)) for name, table in (parts or self.parts()).items())

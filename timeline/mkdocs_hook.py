@@ -221,7 +221,9 @@ class TimelineHook:
             self.last = Written(config.site_dir, key)
         history = self.read_history(config)
         intro, urls = take_intro(files), Urls(config.use_directory_urls)
-        self.renderer.tokens = buildcache.event_tokens(self.kept) if self.kept is not None else None
+        # The exports' pieces by event, for the next run: a cache switched off keeps none (serve, in memory).
+        keeping = self.kept is not None and (buildcache.enabled() or self.serving)
+        self.renderer.tokens = buildcache.event_tokens(self.kept) if keeping and self.kept is not None else None
         broken = self.serving and any(p.is_error for p in problems)  # every page gets the problems' banner
         incremental = self.incremental(config, key, history, fresh=broken)
         build.plan = plan_site(timeline, intro, build.settings, urls, self.renderer, config.site_url or None,
@@ -348,6 +350,10 @@ class TimelineHook:
         uri = page.file.src_uri
         if self.progress is not None:
             self.progress.page_written()
+        # A generated page is written: let go of its plan, and of a timeline page's content, which
+        # MkDocs would hold to the end of the build (12 MB of them at 10,000 events).
+        if build.plan is not None and isinstance(build.plan.pages.pop(uri, None), MarkdownPage):
+            page.content = ""
         if build.shells.get(build.shaped.get(uri, ())) is not None:  # type: ignore[arg-type]
             return output
         if build.banner:
@@ -356,10 +362,6 @@ class TimelineHook:
         if uri in build.stand_ins:
             key = build.stand_ins[uri]
             build.shells[key] = shells.cut(output, key, Urls(config.use_directory_urls))
-        # A generated page is written: let go of its plan, and of a timeline page's content, which
-        # MkDocs would hold to the end of the build (12 MB of them at 10,000 events).
-        if build.plan is not None and uri in build.plan.pages and isinstance(build.plan.pages.pop(uri), MarkdownPage):
-            page.content = ""
         return output
 
     def on_post_template(self, output: str, template_name: str, config) -> str:
@@ -397,8 +399,7 @@ class TimelineHook:
                 if self.serving:
                     self.manifest = manifest
             if build.plan is not None:
-                # The pages are written: their HTML (140 MB at 10,000 events) goes before the data
-                # files are made, which are as large again.
+                # The pages MkDocs did not write (a preview's unchanged ones) go before the data files are made.
                 build.plan.pages.clear()
                 # Each file's pieces packed once it is written: one kind of them is unpacked at a time.
                 write_data(build.plan.data, build.settings, config, written=self.renderer.pack)
@@ -695,9 +696,13 @@ def write_data(data: dict[str, Callable[[], Iterable[str]]], settings: Settings,
 def _replace(target: Path, pieces: Iterable[str]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
-    with open(temporary, "w", encoding="utf-8") as out:
-        out.writelines(pieces)
-    os.replace(temporary, target)
+    try:
+        with open(temporary, "w", encoding="utf-8") as out:
+            out.writelines(pieces)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def merged_index(hook: TimelineHook, build: Build, config) -> dict | None:
@@ -717,7 +722,8 @@ def merged_index(hook: TimelineHook, build: Build, config) -> dict | None:
 
 def index_pieces(index: dict) -> Iterator[str]:
     """json.dumps(index, ensure_ascii=False, separators=(",", ":")), the theme's way, an entry of
-    "docs" at a time (the whole text is 8 MB at 10,000 events)."""
+    "docs" at a time (the whole text is 8 MB at 10,000 events). Its keys are strings, as json.loads
+    and merge_index leave them (json.dumps would quote others; this would not)."""
     def dumps(value: object) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     for number, (key, value) in enumerate(index.items()):

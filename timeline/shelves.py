@@ -24,8 +24,13 @@ def pack(pieces: dict[bytes, Any]) -> bytes:
     return zlib.compress(pickle.dumps(pieces, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
-def unpack(packed: bytes) -> dict[bytes, Any]:
-    return pickle.loads(zlib.decompress(packed))  # noqa: S301 (packed by this project's runs: buildcache.py)
+def unpack(packed: bytes) -> dict[bytes, Any] | None:
+    """The shelf's pieces; None if the bytes are damaged (the cache file is read whole, its shelves later)."""
+    try:
+        pieces = pickle.loads(zlib.decompress(packed))  # noqa: S301 (packed by this project's runs: buildcache.py)
+    except Exception:  # noqa: BLE001 — a damaged cache only makes a slower run
+        return None
+    return pieces if isinstance(pieces, dict) else None
 
 
 @dataclass
@@ -34,19 +39,23 @@ class Shelves:
     opened: dict[str, dict[bytes, Any]] = field(default_factory=dict)  # stored shelves unpacked, until packing
     made: dict[str, dict[bytes, Any]] = field(default_factory=dict)  # the pieces this run asked for, unpacked …
     packed: dict[str, bytes] = field(default_factory=dict)  # … and packed
-    new: set[str] = field(default_factory=set)  # shelves with a piece this run made rather than found
+    new: set[str] = field(default_factory=set)  # shelves on which this run made a piece rather than found it
 
     def get(self, kind: str, digest: bytes, make: Callable[..., T], *args: Any) -> T:
         """The piece of `kind` known by `digest`: this run's, the last run's, or `make(*args)`."""
         name = f"{kind}-{digest[0] % SHARDS:02d}"
         made = self.made.get(name)
-        if made is None:  # (packed already: asked for again, by a second data file)
-            made = self.made[name] = unpack(self.packed.pop(name)) if name in self.packed else {}
+        if made is None:  # the shelf's first piece since the last packing (this run may have packed some)
+            made = self.made[name] = (unpack(self.packed.pop(name)) if name in self.packed else None) or {}
         value = made.get(digest, _NONE)
         if value is _NONE:
             old = self.opened.get(name)
             if old is None:
-                old = self.opened[name] = unpack(self.stored[name]) if name in self.stored else {}
+                old = unpack(self.stored[name]) if name in self.stored else {}
+                if old is None:  # damaged: as if there were none, and never kept as it was
+                    del self.stored[name]
+                    old = {}
+                self.opened[name] = old
             value = old.get(digest, _NONE)
             if value is _NONE:
                 value = make(*args)
@@ -56,15 +65,16 @@ class Shelves:
 
     def pack(self) -> None:
         """Pack what was asked for since the last packing, and let go of every unpacked shelf. A shelf
-        asked for whole, and for nothing new, is the one stored: kept as it is, not packed again."""
+        this run asked for whole, finding every piece on it, is the one stored: kept as it is."""
         for name, pieces in self.made.items():
-            same = name not in self.new and name in self.stored and len(pieces) == len(self.opened.get(name, ()))
+            opened = self.opened.get(name)
+            same = name not in self.new and name in self.stored and opened is not None and pieces.keys() == opened.keys()
             self.packed[name] = self.stored[name] if same else pack(pieces)
-        self.made, self.opened, self.new = {}, {}, set()
+        self.made, self.opened = {}, {}
 
     def finish(self) -> dict[str, bytes]:
         """The shelves this run asked for, packed, to keep for the next; they become what it reuses."""
         self.pack()
-        out, self.packed = self.packed, {}
+        out, self.packed, self.new = self.packed, {}, set()
         self.stored = dict(out)
         return out

@@ -38,7 +38,8 @@ class Incremental:
 
 @dataclass(frozen=True)
 class SitePlan:
-    pages: dict[str, Page]  # by source uri, as if in docs/: the pages planned by this build
+    # By source uri, as if in docs/: the pages planned by this build (the hook empties it as MkDocs writes them).
+    pages: dict[str, Page]
     data: dict[str, Callable[[], Iterable[str]]]  # data files (exports, JSON Schemas) by path, made in pieces when written
     search: list[dict]  # search entries for the generated HTML pages (the theme indexes the rest), in site order
     markdown_pages: frozenset[str]  # URLs of the generated Markdown pages, whose sections search drops
