@@ -222,8 +222,8 @@ class TimelineHook:
         history = self.read_history(config)
         intro, urls = take_intro(files), Urls(config.use_directory_urls)
         # The exports' pieces by event, for the next run: a cache switched off keeps none (serve, in memory).
-        keeping = self.kept is not None and (buildcache.enabled() or self.serving)
-        self.renderer.tokens = buildcache.event_tokens(self.kept) if keeping and self.kept is not None else None
+        kept = self.kept if buildcache.enabled() or self.serving else None
+        self.renderer.tokens = buildcache.event_tokens(kept) if kept is not None else None
         broken = self.serving and any(p.is_error for p in problems)  # every page gets the problems' banner
         incremental = self.incremental(config, key, history, fresh=broken)
         build.plan = plan_site(timeline, intro, build.settings, urls, self.renderer, config.site_url or None,

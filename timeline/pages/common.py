@@ -40,7 +40,7 @@ class HtmlPage:
 @dataclass(frozen=True)
 class PackedPage:
     """An HtmlPage held compressed from its planning to its writing. Every page is planned before
-    MkDocs writes the first, and their HTML, 150 MB at 10,000 events, compresses about 8-fold."""
+    MkDocs writes the first, and their HTML, 150 MB at 10,000 events, compresses about 7-fold."""
 
     title: str
     description: str
