@@ -113,3 +113,21 @@ def test_a_shell_refuses_what_it_cannot_fill():
     assert shells.cut(good.replace("</article>", f"{shells.STEM}</article>"), key, urls) is None  # an unknown use
     assert shells.cut(good.replace("<title>", f"<title>{shells.TITLE.lower()}"), key, urls) is None  # a filter
     assert shells.cut(good.replace(shells.CONTENT, ""), key, urls) is None  # no content marker
+
+
+def test_a_theme_the_shells_cannot_follow_renders_every_page_itself(tmp_path):
+    """An override that prints the page's title lower-cased leaves no place to cut a shell: every
+    shaped page is then rendered by the theme after all, and the site is still byte for byte the
+    theme's (the page in the sitemap, the title lower-cased in each page)."""
+    root = project(tmp_path, paged=False)
+    main = root / "overrides" / "main.html"
+    main.write_text(main.read_text(encoding="utf-8").replace(
+        "{% endblock %}", '<meta name="tl-test" content="{{ page.title | lower }}">\n{% endblock %}', 1), encoding="utf-8")
+    build(root, tmp_path / "themed", shells_on=False)
+    build(root, tmp_path / "shelled")
+    themed, shelled = files_of(tmp_path / "themed"), files_of(tmp_path / "shelled")
+    assert sorted(themed) == sorted(shelled)
+    assert [name for name in themed if themed[name] != shelled[name]] == []
+    tricky = shelled["events/2020-02-10-tricky-title/index.html"]
+    assert b'<meta name="tl-test" content="talks &amp; &quot;ceasefire&quot; &lt;b&gt;claims' in tricky
+    assert b"events/2020-02-10-tricky-title/</loc>" in shelled["sitemap.xml"]

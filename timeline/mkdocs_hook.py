@@ -98,7 +98,11 @@ class Build:
     shaped: dict[str, Shape] = field(default_factory=dict)  # uri → its shape, for the pages filled into a shell
     stand_ins: dict[str, Shape] = field(default_factory=dict)  # uri of each shape's stand-in page
     shells: dict[Shape, Shell | None] = field(default_factory=dict)  # cut from the stand-ins (None: could not be)
-    contents: dict[str, str] = field(default_factory=dict)  # timeline pages' whole content, while search indexes
+    unchanged: set[str] = field(default_factory=set)  # shaped pages a preview's last build wrote the same
+    # For a shaped page whose shell could not be cut, rendered by the theme after all (write_shaped):
+    themed: Callable[[str], object] | None = None  # its MkDocs Page, made when needed
+    engine: tuple = ()  # the build's files, navigation and template environment, as MkDocs passes them
+    contents: dict[str, str] = field(default_factory=dict)  # timeline pages' Markdown as rendered, while search indexes
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -125,6 +129,7 @@ class TimelineHook:
         self.last = Written()
         self.failure = ""  # why the last build failed, in the hook's or MkDocs' own words
         self.serving = False  # a preview: problems are shown in the pages instead of stopping the build
+        self.dirty = False  # MkDocs rewrites only what changed (serve's rebuilds)
         self.offline = False  # `build --offline`: as if mkdocs.yml said `offline: true`
         # MkDocs makes a new template environment for every build; serve's rebuilds reuse the compiled
         # templates (jinja checks each template's source, so an edited override is compiled again).
@@ -144,7 +149,7 @@ class TimelineHook:
         self.renderer.remember(kept.bodies, kept.fragments)
 
     def on_startup(self, command: str, dirty: bool) -> None:
-        self.serving = command == "serve"
+        self.serving, self.dirty = command == "serve", dirty
         self.renderer.keep = self.serving
 
     # ---------------------------------------------------------------- events
@@ -192,6 +197,7 @@ class TimelineHook:
                 pass
         # Pages filled into a shell render this instead of the theme; without their shell, the theme.
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({SHELL_TEMPLATE: SHELL_SOURCE}), env.loader])
+        self.current().engine = (files, None, env)
         return env
 
     def on_pre_build(self, config) -> None:
@@ -320,7 +326,7 @@ class TimelineHook:
             full = planned.fill(html)
             headings = [m.start() for m, _ in zip(_HEADING.finditer(full), range(2), strict=False)]
             if len(headings) == 2:
-                build.contents[page.file.src_uri] = full
+                build.contents[page.file.src_uri] = html  # filled again when the page is rendered
                 return full[:headings[1]]
             return full
         return html
@@ -328,6 +334,8 @@ class TimelineHook:
     def on_page_context(self, context, page, config, nav):
         """A page of a shape whose shell is cut is that shell with its parts (SHELL_SOURCE prints it)."""
         build = self.current()
+        if build.engine and build.engine[1] is None:
+            build.engine = (build.engine[0], nav, build.engine[2])
         uri = page.file.src_uri
         key = build.shaped.get(uri)
         shell = build.shells.get(key) if key is not None else None
@@ -338,7 +346,7 @@ class TimelineHook:
         elif key is not None:  # no shell: the theme renders it
             page.content = self.planned(page).html
         elif uri in build.contents:  # a timeline page, whole again (as the theme's indexer leaves a page)
-            full = build.contents.pop(uri)
+            full = self.planned(page).fill(build.contents.pop(uri))
             page.content = _SEARCH_ATTRIBUTE.sub("", full) if "data-search-" in full else full
         return context
 
@@ -367,13 +375,15 @@ class TimelineHook:
     def on_post_template(self, output: str, template_name: str, config) -> str:
         """The theme's own pages (404.html) get the same protection; sitemap.xml loses the stand-ins."""
         if template_name == "sitemap.xml":
-            return with_reused(shells.without_stand_ins(output), self.current().plan, config)
+            build = self.current()
+            return with_reused(shells.without_stand_ins(output), build.plan, config, unlisted=bool(build.shaped))
         if not template_name.endswith(".html"):
             return output
         return self.current().policy.add(add_external_rel(output))
 
     def on_post_build(self, config) -> None:
         build = self.current()
+        self.write_shaped(build, config)
         prune_theme_files(Path(config.site_dir), search_languages(config))
         shells.remove_stand_ins(Path(config.site_dir), list(build.stand_ins), Urls(config.use_directory_urls))
         for gone in self.last.dests.keys() - build.dests.keys():  # a deleted or renamed event, in a preview
@@ -387,6 +397,35 @@ class TimelineHook:
             self.after.start()
         else:
             self.finish(build, config)
+
+    def write_shaped(self, build: Build, config) -> None:
+        """The pages filled into a shell, each written as MkDocs writes a page (MkDocs has rendered the
+        stand-ins, so every shell is cut). A page whose shape has no shell is rendered by the theme
+        now, through MkDocs' own page building, as it would have been among the others."""
+        urls, left = Urls(config.use_directory_urls), []
+        pages = build.plan.pages if build.plan is not None else {}
+        for uri, key in build.shaped.items():
+            shell = build.shells.get(key)
+            if shell is None:
+                left.append(uri)
+                continue
+            page = pages.pop(uri, None)
+            if page is None or isinstance(page, MarkdownPage):
+                continue
+            if self.progress is not None:
+                self.progress.page_written()
+            if uri not in build.unchanged:
+                output = shell.fill(page, uri, urls, add_external_rel(page.html))
+                os.makedirs(os.path.dirname(build.dests[uri]), exist_ok=True)
+                with open(build.dests[uri], "wb") as out:
+                    out.write(output.encode("utf-8", errors="xmlcharrefreplace"))
+        if left and build.themed is not None:
+            files, nav, env = build.engine
+            mkdocs_build = engine.running(config).module("commands.build")
+            for uri in left:
+                themed = build.themed(uri)
+                mkdocs_build._populate_page(themed, config, files, self.dirty)
+                mkdocs_build._build_page(themed, config, files.documentation_pages(), nav, env, self.dirty)
 
     def finish(self, build: Build, config) -> None:
         """What a reader's page does not wait for: the search index, the manifest, the data files and
@@ -586,54 +625,11 @@ def take_intro(files) -> str | None:
 
 def add_generated(hook: TimelineHook, plan: SitePlan, files, config) -> None:
     """The generated pages, data files and assets, as virtual files MkDocs builds with the rest."""
+    add_assets(hook.current().settings, files, config)
+    add_pages(hook, plan, files, config)
     api = engine.running(config)
-    File, InclusionLevel, PluginError = api.files.File, api.files.InclusionLevel, api.exceptions.PluginError
 
-    class GeneratedFile(File):  # type: ignore[misc, valid-type]  # the running engine's File, found at run time
-        """Written again by a dirty rebuild only when its content changed since the last build."""
-
-        keep = False
-
-        def is_modified(self) -> bool:
-            return not self.keep and super().is_modified()
-
-    for folder in (ASSET_FILES, OFFLINE_FILES) if hook.current().settings.offline else (ASSET_FILES,):
-        for asset in sorted(folder.rglob("*")):
-            if asset.is_file():
-                files.append(File.generated(config, f"{ASSETS}/{asset.relative_to(folder).as_posix()}",
-                                            abs_src_path=str(asset)))
-    if hook.current().settings.offline:  # what map.js reads from disk, where it cannot fetch the JSON
-        world = ASSET_FILES / WORLD
-        files.append(File.generated(config, f"{ASSETS}/{WORLD[:-5]}.js",
-                                    content=f"window.tlWorld = {world.read_text(encoding='utf-8')};\n"))
-    Page = api.module("structure.pages").Page
-
-    class HtmlDocPage(Page):  # type: ignore[misc, valid-type]
-        """A generated HTML page: nothing for Markdown to convert (on_page_content puts the HTML in place)."""
-
-        def render(self, config, files) -> None:
-            self.content, self.toc, self.present_anchor_ids = "", get_toc([]), set[str]()
-
-    get_toc = api.module("structure.toc").get_toc
-    build = hook.current()
-    shape_pages(build, plan, files, Urls(config.use_directory_urls))
-    pages = [(uri, shells.stand_in(key)) for uri, key in build.stand_ins.items()] + list(plan.pages.items())
-    for uri, page in pages:
-        if files.get_file_from_path(uri) is not None:
-            raise PluginError(f"docs/{uri} has the same path as a generated page; rename or remove it")
-        inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
-        # An HTML page gets an empty Markdown source: on_page_markdown sets its meta (no YAML to parse
-        # for each of thousands of pages) and on_page_content puts the HTML in place.
-        source = page.markdown if isinstance(page, MarkdownPage) else ""
-        file = GeneratedFile.generated(config, uri, content=source, inclusion=inclusion)
-        file.keep = hook.keep(uri, page, file.abs_dest_path) and uri not in build.stand_ins
-        if isinstance(page, HtmlPage | PackedPage) and uri not in NAV_PAGES:
-            HtmlDocPage(None, file, config)
-        files.append(file)
-    for uri in plan.reused or ():  # already in the site folder (a preview), or linked there at the end
-        build.dests[uri] = os.path.join(config.site_dir, dest_of(Urls(config.use_directory_urls).url(uri)))
-        build.hashes[uri] = hook.last.hashes.get(uri, "")
-    class DataFile(File):  # type: ignore[misc, valid-type]
+    class DataFile(api.files.File):  # type: ignore[name-defined]  # the running engine's File, found at run time
         """Known to MkDocs (a page may link to it), written after the pages by write_data, not here."""
 
         def copy_file(self, dirty: bool = False) -> None:
@@ -641,8 +637,86 @@ def add_generated(hook: TimelineHook, plan: SitePlan, files, config) -> None:
 
     for path in data_paths(plan.data, hook.current().settings):
         if files.get_file_from_path(path) is not None:
-            raise PluginError(f"docs/{path} has the same path as a generated file; rename or remove it")
+            raise api.exceptions.PluginError(f"docs/{path} has the same path as a generated file; rename or remove it")
         files.append(DataFile.generated(config, path, content=""))
+
+
+def add_assets(settings: Settings, files, config) -> None:
+    File = engine.running(config).files.File
+    for folder in (ASSET_FILES, OFFLINE_FILES) if settings.offline else (ASSET_FILES,):
+        for asset in sorted(folder.rglob("*")):
+            if asset.is_file():
+                files.append(File.generated(config, f"{ASSETS}/{asset.relative_to(folder).as_posix()}",
+                                            abs_src_path=str(asset)))
+    if settings.offline:  # what map.js reads from disk, where it cannot fetch the JSON
+        world = ASSET_FILES / WORLD
+        files.append(File.generated(config, f"{ASSETS}/{WORLD[:-5]}.js",
+                                    content=f"window.tlWorld = {world.read_text(encoding='utf-8')};\n"))
+
+
+def add_pages(hook: TimelineHook, plan: SitePlan, files, config) -> None:
+    """The generated pages: MkDocs renders the stand-ins, the timeline and navigation pages and any
+    it must (shells.py); the rest, filled into a shell, are files it knows of and the hook writes."""
+    api = engine.running(config)
+    File, InclusionLevel, Page = api.files.File, api.files.InclusionLevel, api.module("structure.pages").Page
+    get_toc = api.module("structure.toc").get_toc
+
+    class GeneratedFile(File):  # type: ignore[misc, valid-type]
+        """Written again by a dirty rebuild only when its content changed since the last build."""
+
+        keep = False
+
+        def is_modified(self) -> bool:
+            return not self.keep and super().is_modified()
+
+    class HtmlDocPage(Page):  # type: ignore[misc, valid-type]
+        """A generated HTML page: nothing for Markdown to convert (on_page_content puts the HTML in place)."""
+
+        def render(self, config, files) -> None:
+            self.content, self.toc, self.present_anchor_ids = "", get_toc([]), set[str]()
+
+    class ShapedFile(File):  # type: ignore[misc, valid-type]
+        """A page filled into a shell, which the hook writes (write_shaped): known to MkDocs, so that a
+        hand-written page may link to it, but not one of its pages. MkDocs' Page of each, and what
+        its building reads and keeps, took more memory than all the events' pages packed."""
+
+        def is_documentation_page(self) -> bool:
+            return False
+
+        def copy_file(self, dirty: bool = False) -> None:
+            pass
+
+    def themed(uri: str):
+        """The Page MkDocs renders for a shaped page whose shell could not be cut."""
+        file = GeneratedFile.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+        file.keep = uri in build.unchanged
+        return HtmlDocPage(None, file, config)
+
+    build, urls = hook.current(), Urls(config.use_directory_urls)
+    shape_pages(build, plan, files, urls)
+    build.themed, build.unchanged = themed, set()
+    pages = [(uri, shells.stand_in(key)) for uri, key in build.stand_ins.items()] + list(plan.pages.items())
+    for uri, page in pages:
+        if files.get_file_from_path(uri) is not None:
+            raise api.exceptions.PluginError(f"docs/{uri} has the same path as a generated page; rename or remove it")
+        inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
+        if uri in build.shaped:
+            file = ShapedFile.generated(config, uri, content="", inclusion=inclusion)
+            file.dest_uri = dest_of(urls.url(uri))
+            if hook.keep(uri, page, file.abs_dest_path):
+                build.unchanged.add(uri)
+        else:
+            # An HTML page gets an empty Markdown source: on_page_markdown sets its meta (no YAML to parse
+            # for each of thousands of pages) and on_page_content puts the HTML in place.
+            source = page.markdown if isinstance(page, MarkdownPage) else ""
+            file = GeneratedFile.generated(config, uri, content=source, inclusion=inclusion)
+            file.keep = hook.keep(uri, page, file.abs_dest_path) and uri not in build.stand_ins
+            if isinstance(page, HtmlPage | PackedPage) and uri not in NAV_PAGES:
+                HtmlDocPage(None, file, config)
+        files.append(file)
+    for uri in plan.reused or ():  # already in the site folder (a preview), or linked there at the end
+        build.dests[uri] = os.path.join(config.site_dir, dest_of(urls.url(uri)))
+        build.hashes[uri] = hook.last.hashes.get(uri, "")
 
 
 def shape_pages(build: Build, plan: SitePlan, files, urls: Urls) -> None:

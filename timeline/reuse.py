@@ -109,20 +109,23 @@ def absolute(base: str | None, path: str) -> str:
     return urljoin(base or "", path)
 
 
-def with_reused(sitemap: str, plan: SitePlan | None, config) -> str:
-    """sitemap.xml with the reused pages' entries, every generated page in the site's order."""
-    if plan is None or not plan.reused:
+def with_reused(sitemap: str, plan: SitePlan | None, config, unlisted: bool = False) -> str:
+    """sitemap.xml with the entries of the pages MkDocs does not list (the reused ones, and with
+    `unlisted` those the hook writes itself), every generated page in the site's order."""
+    if plan is None or not plan.reused and not unlisted:
         return sitemap
     entries = list(_ENTRY.finditer(sitemap))
     if not entries:
         return sitemap
     urls = Urls(config.use_directory_urls)
-    locs = {uri: html.escape(absolute(config.site_url, quote(urls.url(uri)))) for uri in plan.order}
+    listed = set(plan.order)
+    order = [*plan.order, *(uri for uri in plan.pages if uri not in listed)]  # a preview's pages of problems
+    locs = {uri: html.escape(absolute(config.site_url, quote(urls.url(uri)))) for uri in order}
     generated = set(locs.values())
     sample = entries[0]
     made = {m.group(1): m.group(0) for m in entries}
     kept = [m.group(0) for m in entries if m.group(1) not in generated]
-    for uri in plan.order:
+    for uri in order:
         loc = locs[uri]
         kept.append(made.get(loc) or (sample.group(0)[:sample.start(1) - sample.start()] + loc
                                       + sample.group(0)[sample.end(1) - sample.start():]))
