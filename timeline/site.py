@@ -61,7 +61,7 @@ def plan_site(timeline: Timeline, intro: str | None, settings: Settings, urls: U
     again = replan(previous, incremental.key, state, plan.ix, groups) if incremental and state else None
     made: dict[str, dict[str, Page | PageInfo]] = {}
     records: dict[str, GroupRecord] = {}
-    ids = frozenset(plan.ix.by_id)
+    ids = {event_id: event_id for event_id in plan.ix.by_id}
     for group in groups:
         if again is None or group.key in again or previous is None:
             pages = group.make()
