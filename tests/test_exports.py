@@ -229,3 +229,29 @@ def test_build_writes_every_export(project):
     rows = list(csv.reader(io.StringIO((site / "events.csv").read_text(encoding="utf-8"), newline="")))
     assert rows[1][1] == "'=1+2"
     assert (site / "events.csv").read_bytes().count(b"\r\n") == 2  # written as generated, no newline translation
+
+
+def test_the_long_exports_come_in_pieces_that_make_the_whole():
+    """A build writes each data file as its pieces come (at 10,000 events they are 100 MB of text):
+    no piece of a long file is more than a fraction of it, and the pieces are the file."""
+    from timeline.exports import export_files
+
+    many = Timeline(events=tuple(event(f"e{n:04d}", f"2019-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                                       places=("saraqeb",) if n % 3 else ("madrid", "nowhere"), tags=(f"t{n % 7}",))
+                                 for n in range(1200)), places=PLACES, periods=PERIODS)
+    made = export_files(make_plan(many), site_url="https://example.org/t/")
+    for path in ("events.json", "events.csv", "events.geojson", "events.ics", "timelinejs.json", "timeline-index.json"):
+        pieces = list(made[path]())
+        whole = "".join(pieces)
+        assert len(pieces) > 2 and max(map(len, pieces)) < len(whole) / 2, path
+    assert len(list(csv.reader(io.StringIO("".join(made["events.csv"]()))))) == 1201
+    assert len(json.loads("".join(made["events.geojson"]()))["features"]) == 1200
+    index = json.loads("".join(made["timeline-index.json"]()))
+    assert index["count"] == len(index["events"]) == 1200 and index["events"][0][0] == "e0000"
+    calendar = icalendar.Calendar.from_ical("".join(made["events.ics"]()))
+    assert len(calendar.walk("VEVENT")) == 1200
+
+
+def test_an_export_with_nothing_located_is_still_whole_geojson():
+    made = plan_exports(Timeline(events=(event("x", "2020-01-01", places=("nowhere",)),), places=PLACES))
+    assert json.loads(made["events.geojson"]) == {"type": "FeatureCollection", "features": []}

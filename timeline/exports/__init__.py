@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterable
 
 from ..pages import Plan
 from ..pages.places import map_places
-from .calendar import atom_feed, events_ics
-from .filters import filter_index
+from .calendar import atom_feed, events_ics, events_ics_chunks
+from .filters import filter_index, filter_index_chunks
 from .records import event_record, events_json, events_json_chunks, events_schema
-from .tabular import csv_cell, events_csv, events_geojson
+from .tabular import csv_cell, events_csv, events_csv_chunks, events_geojson, events_geojson_chunks
 from .timelinejs import timelinejs, timelinejs_chunks
 
 __all__ = ["atom_feed", "csv_cell", "event_record", "events_csv", "events_geojson", "events_ics", "events_json",
@@ -27,12 +27,12 @@ def export_files(plan: Plan, *, site_url: str | None = None,
     return {
         "events.json": lambda: events_json_chunks(timeline, urls, renderer),
         "events.schema.json": lambda: (events_schema(),),
-        "events.csv": lambda: (events_csv(timeline, urls, renderer),),
-        "events.geojson": lambda: (events_geojson(timeline, urls, renderer),),
-        "events.ics": lambda: (events_ics(timeline, urls, title, site_url, renderer),),
+        "events.csv": lambda: events_csv_chunks(timeline, urls, renderer),
+        "events.geojson": lambda: events_geojson_chunks(timeline, urls, renderer),
+        "events.ics": lambda: events_ics_chunks(timeline, urls, title, site_url, renderer),
         "feed.xml": lambda: (atom_feed(timeline, urls, renderer, title, site_url),),
         "timelinejs.json": lambda: timelinejs_chunks(timeline, renderer, title),
-        "timeline-index.json": lambda: (filter_index(timeline, urls, renderer, plan.ix.publisher_names),),
+        "timeline-index.json": lambda: filter_index_chunks(timeline, urls, renderer, plan.ix.publisher_names),
         "map-places.json": lambda: (map_places(plan),),
     }
 

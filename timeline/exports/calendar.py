@@ -5,6 +5,7 @@ Deterministic: neither file ever carries the build's clock; every stamp is a dat
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import icalendar
 from feedgen.feed import FeedGenerator
@@ -40,6 +41,12 @@ def _ics_times(event: Event) -> tuple[dt.date, dt.date]:
 
 def events_ics(timeline: Timeline, urls: Urls, title: str = "Timeline", site_url: str | None = None,
                renderer: Renderer | None = None) -> str:
+    return "".join(events_ics_chunks(timeline, urls, title, site_url, renderer))
+
+
+def events_ics_chunks(timeline: Timeline, urls: Urls, title: str = "Timeline", site_url: str | None = None,
+                      renderer: Renderer | None = None) -> Iterator[str]:
+    """events.ics: the calendar's head, each event's VEVENT, its end, as they are made."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//timeline//events export//EN")
     calendar.add("version", "2.0")
@@ -50,9 +57,11 @@ def events_ics(timeline: Timeline, urls: Urls, title: str = "Timeline", site_url
         key = ("ics", event, tuple(p.name for p in places_of(event, timeline)), stamp, site_url, urls.directory_urls)
         args = (event, timeline, stamp, urls, site_url)
         return renderer.fragment(key, _vevent, *args) if renderer else _vevent(*args)
-    items = b"".join(vevent(e) for e in ordered(timeline))
     head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
-    return (head + items + b"END:VCALENDAR" + end).decode("utf-8")
+    yield head.decode("utf-8")
+    for event in ordered(timeline):
+        yield vevent(event).decode("utf-8")
+    yield (b"END:VCALENDAR" + end).decode("utf-8")
 
 
 def _vevent(event: Event, timeline: Timeline, stamp: dt.datetime, urls: Urls, site_url: str | None) -> bytes:

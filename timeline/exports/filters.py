@@ -5,6 +5,7 @@ position). `places` and `publishers` name the ids and slugs the rows hold."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from ..indexes import filter_values
 from ..markup import Renderer
@@ -18,15 +19,27 @@ COLUMNS = ("id", "title", "date_text", "start", "url", "year", "precision", "tag
 
 def filter_index(timeline: Timeline, urls: Urls, renderer: Renderer | None = None,
                  publishers: dict[str, str] | None = None) -> str:
+    return "".join(filter_index_chunks(timeline, urls, renderer, publishers))
+
+
+def filter_index_chunks(timeline: Timeline, urls: Urls, renderer: Renderer | None = None,
+                        publishers: dict[str, str] | None = None) -> Iterator[str]:
     """`publishers`: each publisher's slug and name (indexes.Indexes.publisher_names), for the
-    filters' find box; the rows hold slugs."""
-    rows = [renderer.fragment(("filters", event, urls.directory_urls), _row, event, urls) if renderer
-            else _row(event, urls) for event in ordered(timeline)]
+    filters' find box; the rows hold slugs. json.dumps of the whole, a row at a time ("events" last)."""
     places = {p: timeline.places[p].name for p in sorted({p for e in timeline.events for p in e.places})}
     index_urls = {"place": urls.url(place_uri("{id}")), "tag": urls.url(tag_uri("{id}"))}
-    return json.dumps({"version": 2, "count": len(rows), "columns": list(COLUMNS), "urls": index_urls,
-                       "places": places, "publishers": dict(sorted((publishers or {}).items())), "events": rows},
-                      ensure_ascii=False, separators=(",", ":")) + "\n"
+    head = _dumps({"version": 2, "count": len(timeline.events), "columns": list(COLUMNS), "urls": index_urls,
+                   "places": places, "publishers": dict(sorted((publishers or {}).items())), "events": []})
+    yield head[:-2]  # without "]}"
+    for number, event in enumerate(ordered(timeline)):
+        row = renderer.fragment(("filters", event, urls.directory_urls), _row, event, urls) if renderer \
+            else _row(event, urls)
+        yield ("," if number else "") + _dumps(row)
+    yield "]}\n"
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _row(event: Event, urls: Urls) -> list:

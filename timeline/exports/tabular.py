@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from ..claims import claimed
 from ..markup import Renderer
@@ -31,15 +32,27 @@ def _bounds(claim) -> tuple[int | None, int | None]:
     return (claim.low, claim.high) if claim else (None, None)
 
 
+BATCH = 500  # rows or features in each piece a stream yields
+
+
 def events_csv(timeline: Timeline, urls: Urls, renderer: Renderer | None = None) -> str:
+    return "".join(events_csv_chunks(timeline, urls, renderer))
+
+
+def events_csv_chunks(timeline: Timeline, urls: Urls, renderer: Renderer | None = None) -> Iterator[str]:
+    """events.csv in pieces of BATCH rows, for a build to write as they come."""
     out = io.StringIO()
     writer = csv.writer(out)  # lineterminator "\r\n", as RFC 4180 and spreadsheets expect
     writer.writerow(CSV_COLUMNS)
-    for event in ordered(timeline):
+    for number, event in enumerate(ordered(timeline), 1):
         key = ("csv", event, tuple(places_of(event, timeline)), urls.directory_urls)
         writer.writerow(renderer.fragment(key, _csv_row, event, timeline, urls) if renderer
                         else _csv_row(event, timeline, urls))
-    return out.getvalue()
+        if number % BATCH == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 def _csv_row(event: Event, timeline: Timeline, urls: Urls) -> list:
@@ -58,18 +71,31 @@ def _csv_row(event: Event, timeline: Timeline, urls: Urls) -> list:
 
 
 def events_geojson(timeline: Timeline, urls: Urls, renderer: Renderer | None = None) -> str:
-    """RFC 7946: positions are [longitude, latitude]. Events with no located place are left out."""
-    features = []
+    return "".join(events_geojson_chunks(timeline, urls, renderer))
+
+
+def events_geojson_chunks(timeline: Timeline, urls: Urls, renderer: Renderer | None = None) -> Iterator[str]:
+    """RFC 7946: positions are [longitude, latitude]. Events with no located place are left out.
+    In pieces of BATCH features."""
+    batch: list[str] = []
+    started = False
     for event in ordered(timeline):
         key = ("geojson", event, tuple(places_of(event, timeline)), urls.directory_urls)
         feature = renderer.fragment(key, _feature_text, event, timeline, urls) if renderer \
             else _feature_text(event, timeline, urls)
         if feature is not None:
-            features.append(feature)
-    if not features:
-        return dumps({"type": "FeatureCollection", "features": []})
-    # As dumps() writes the whole (indent 1), each feature written on its own: at depth 2.
-    return '{\n "type": "FeatureCollection",\n "features": [\n' + ",\n".join(features) + "\n ]\n}\n"
+            batch.append(feature)
+        if len(batch) == BATCH:
+            yield (",\n" if started else _GEOJSON_HEAD) + ",\n".join(batch)
+            started, batch = True, []
+    if batch:
+        yield (",\n" if started else _GEOJSON_HEAD) + ",\n".join(batch)
+        started = True
+    yield "\n ]\n}\n" if started else dumps({"type": "FeatureCollection", "features": []})
+
+
+# As dumps() writes the whole (indent 1), each feature is written on its own: at depth 2.
+_GEOJSON_HEAD = '{\n "type": "FeatureCollection",\n "features": [\n'
 
 
 def _feature_text(event: Event, timeline: Timeline, urls: Urls) -> str | None:
