@@ -160,7 +160,7 @@ def test_sigterm_stops_a_build_and_cleans_up_like_ctrl_c(built):
     import subprocess
     import sys
     import time
-    for i in range(300):
+    for i in range(600):  # a build of about two seconds: long enough to be stopped in the middle
         built.event(f"2020-03-{1 + i % 28:02d}-event-{i}", date=f"2020-03-{1 + i % 28:02d}", title=f"Event {i}")
     before = tree(built.root / "site")
     script = Path(__file__).resolve().parent.parent / "build_timeline.py"
@@ -170,7 +170,8 @@ def test_sigterm_stops_a_build_and_cleans_up_like_ctrl_c(built):
     while time.monotonic() < deadline and not any(p.is_dir() and not p.with_name(p.name + ".complete").exists()
                                                    for p in (built.root / ".site.builds").iterdir()):
         time.sleep(0.05)  # until the new build's folder exists
-    time.sleep(0.5)
+    time.sleep(0.2)
+    assert process.poll() is None, "the build ended before it could be stopped: give it more events"
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
