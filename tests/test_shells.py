@@ -131,3 +131,37 @@ def test_a_theme_the_shells_cannot_follow_renders_every_page_itself(tmp_path):
     tricky = shelled["events/2020-02-10-tricky-title/index.html"]
     assert b'<meta name="tl-test" content="talks &amp; &quot;ceasefire&quot; &lt;b&gt;claims' in tricky
     assert b"events/2020-02-10-tricky-title/</loc>" in shelled["sitemap.xml"]
+
+
+def test_a_generated_page_the_nav_names_is_the_themes_own(tmp_path):
+    """mkdocs.yml's nav may name an event page: the theme renders it (its title in the nav and in
+    the footer's previous and next links of every page), as with every page rendered by the theme."""
+    root = project(tmp_path, paged=False)
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config.replace(
+        "  - Changes: changes.md\n", "  - Changes: changes.md\n  - events/2020-02-10-tricky-title.md\n", 1),
+        encoding="utf-8")
+    build(root, tmp_path / "themed", shells_on=False)
+    build(root, tmp_path / "shelled")
+    themed, shelled = files_of(tmp_path / "themed"), files_of(tmp_path / "shelled")
+    assert sorted(themed) == sorted(shelled)
+    assert [name for name in themed if themed[name] != shelled[name]] == []
+    assert b"None" not in shelled["about/index.html"]
+    assert b"Talks &amp; &quot;ceasefire&quot;" in shelled["about/index.html"]  # in the nav of every page
+
+
+def test_the_sitemap_entries_of_pages_the_hook_writes_carry_the_build_date():
+    """A preview's rebuild does not build every hand-written page, so the first entry may carry
+    today's date: the entries the hook adds carry the build's, as MkDocs gives the pages it builds."""
+    from types import SimpleNamespace
+
+    from timeline.reuse import with_reused
+    from timeline.site import SitePlan
+    sitemap = ('<urlset>\n    <url>\n         <loc>https://e.org/about/</loc>\n'
+               '         <lastmod>2026-12-02</lastmod>\n    </url>\n</urlset>')
+    plan = SitePlan({"events/x.md": HtmlPage("X", "<h1>X</h1>")}, {}, [], frozenset(), order=("events/x.md",))
+    config = SimpleNamespace(use_directory_urls=True, site_url="https://e.org/")
+    out = with_reused(sitemap, plan, config, unlisted=True, date="2020-03-05")
+    assert "<loc>https://e.org/about/</loc>\n         <lastmod>2026-12-02</lastmod>" in out
+    assert "<loc>https://e.org/events/x/</loc>\n         <lastmod>2020-03-05</lastmod>" in out
+    assert with_reused(sitemap, plan, config) == sitemap  # nothing reused, nothing written by the hook

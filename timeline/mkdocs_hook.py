@@ -188,6 +188,7 @@ class TimelineHook:
 
     def on_env(self, env, config, files):
         env.bytecode_cache = self.templates
+        self.current().engine = (files, None, env)
         if not self.serving and buildcache.enabled():  # compiled once for all builds (jinja checks each source)
             folder = project_root(config) / buildcache.FOLDER / "jinja"
             try:
@@ -195,9 +196,6 @@ class TimelineHook:
                 env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
             except OSError:
                 pass
-        # Pages filled into a shell render this instead of the theme; without their shell, the theme.
-        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({SHELL_TEMPLATE: SHELL_SOURCE}), env.loader])
-        self.current().engine = (files, None, env)
         return env
 
     def on_pre_build(self, config) -> None:
@@ -292,8 +290,6 @@ class TimelineHook:
         planned = self.planned(page)
         if isinstance(planned, HtmlPage | PackedPage):
             page.meta.update(planned.meta())
-            if page.file.src_uri in self.current().shaped:
-                page.meta["template"] = SHELL_TEMPLATE
             return markdown
         if planned is None and HISTORY_MARKER in markdown:
             markdown = markdown.replace(HISTORY_MARKER, history_note(self.history))
@@ -334,18 +330,12 @@ class TimelineHook:
         return html
 
     def on_page_context(self, context, page, config, nav):
-        """A page of a shape whose shell is cut is that shell with its parts (SHELL_SOURCE prints it)."""
+        """A generated page's whole content, before the theme renders it (after its indexer)."""
         build = self.current()
         if build.engine and build.engine[1] is None:
             build.engine = (build.engine[0], nav, build.engine[2])
         uri = page.file.src_uri
-        key = build.shaped.get(uri)
-        shell = build.shells.get(key) if key is not None else None
-        if shell is not None:
-            planned = self.planned(page)
-            context[SHELL_VALUE] = shell.fill(planned, uri, Urls(config.use_directory_urls),
-                                              add_external_rel(planned.html))
-        elif key is not None:  # no shell: the theme renders it
+        if uri in build.shaped:  # a shaped page whose shell could not be cut (write_shaped)
             page.content = self.planned(page).html
         elif uri in build.contents:  # a timeline page, whole again (as the theme's indexer leaves a page)
             full = self.planned(page).fill(build.contents.pop(uri))
@@ -353,9 +343,9 @@ class TimelineHook:
         return context
 
     def on_post_page(self, output: str, page, config) -> str:
-        """Every page, generated or hand-written: a Content-Security-Policy and safe external links.
-        Only the theme's inline scripts are allowed, never one inside the page's own content. A page
-        filled into a shell has them already: its shell went through here."""
+        """Every page MkDocs renders, generated or hand-written: a Content-Security-Policy and safe
+        external links. Only the theme's inline scripts are allowed, never one inside the page's own
+        content. (A page filled into a shell has them from its stand-in, which went through here.)"""
         build = self.current()
         uri = page.file.src_uri
         if self.progress is not None:
@@ -364,8 +354,6 @@ class TimelineHook:
         # MkDocs would hold to the end of the build (12 MB of them at 10,000 events).
         if build.plan is not None and isinstance(build.plan.pages.pop(uri, None), MarkdownPage):
             page.content = ""
-        if build.shells.get(build.shaped.get(uri, ())) is not None:  # type: ignore[arg-type]
-            return output
         if build.banner:
             output = output.replace(ARTICLE, ARTICLE + build.banner, 1)
         output = build.policy.add(add_external_rel(output), untrusted=page.content or "")
@@ -378,7 +366,8 @@ class TimelineHook:
         """The theme's own pages (404.html) get the same protection; sitemap.xml loses the stand-ins."""
         if template_name == "sitemap.xml":
             build = self.current()
-            return with_reused(shells.without_stand_ins(output), build.plan, config, unlisted=bool(build.shaped))
+            return with_reused(shells.without_stand_ins(output), build.plan, config, unlisted=bool(build.shaped),
+                               date=build.date)
         if not template_name.endswith(".html"):
             return output
         return self.current().policy.add(add_external_rel(output))
@@ -402,8 +391,10 @@ class TimelineHook:
 
     def write_shaped(self, build: Build, config) -> None:
         """The pages filled into a shell, each written as MkDocs writes a page (MkDocs has rendered the
-        stand-ins, so every shell is cut). A page whose shape has no shell is rendered by the theme
-        now, through MkDocs' own page building, as it would have been among the others."""
+        stand-ins, and cut their shells). A page whose shape has no shell (cut refused it) is rendered
+        by the theme now, through MkDocs' own page building, as it would have been among the others.
+        Other plugins' page events do not run on the shaped pages, and their on_post_build runs
+        before these are written (MkDocs runs hooks after plugins)."""
         urls, left = Urls(config.use_directory_urls), []
         pages = build.plan.pages if build.plan is not None else {}
         for uri, key in build.shaped.items():
@@ -424,10 +415,12 @@ class TimelineHook:
         if left and build.themed is not None:
             files, nav, env = build.engine
             mkdocs_build = engine.running(config).module("commands.build")
+            pages = files.documentation_pages()
             for uri in left:
                 themed = build.themed(uri)
                 mkdocs_build._populate_page(themed, config, files, self.dirty)
-                mkdocs_build._build_page(themed, config, files.documentation_pages(), nav, env, self.dirty)
+                mkdocs_build._build_page(themed, config, pages, nav, env, self.dirty)
+        build.themed, build.engine = None, ()  # a preview keeps its Build until the next: not MkDocs' objects
 
     def finish(self, build: Build, config) -> None:
         """What a reader's page does not wait for: the search index, the manifest, the data files and
@@ -563,8 +556,6 @@ _FIRST_HEADING = re.compile(r"<h([1-6])[\s>].*?</h\1>", re.S)
 _SEARCH_ATTRIBUTE = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")  # what the theme's indexer removes from a page
 HISTORY_SWITCH = "TIMELINE_HISTORY"
 SHELL_SWITCH = "TIMELINE_SHELLS"  # off: MkDocs renders every page with the theme (the shells' tests compare)
-SHELL_TEMPLATE, SHELL_VALUE = "timeline-shell.html", "timeline_shell_page"
-SHELL_SOURCE = '{% if timeline_shell_page is defined %}{{ timeline_shell_page }}{% else %}{% include "main.html" %}{% endif %}'
 
 HISTORY_MARKER = "<!-- timeline:history -->"
 SHALLOW = ("warning: this is a shallow clone (git clone --depth): the events' history is unavailable, and the site "
@@ -699,7 +690,7 @@ def add_pages(hook: TimelineHook, plan: SitePlan, files, config) -> None:
         return HtmlDocPage(None, file, config)
 
     build, urls = hook.current(), Urls(config.use_directory_urls)
-    shape_pages(build, plan, files, urls)
+    shape_pages(build, plan, files, urls, nav_paths(config.nav))
     build.themed, build.unchanged = themed, set()
     pages = [(uri, shells.stand_in(key)) for uri, key in build.stand_ins.items()] + list(plan.pages.items())
     for uri, page in pages:
@@ -725,13 +716,15 @@ def add_pages(hook: TimelineHook, plan: SitePlan, files, config) -> None:
         build.hashes[uri] = hook.last.hashes.get(uri, "")
 
 
-def shape_pages(build: Build, plan: SitePlan, files, urls: Urls) -> None:
-    """Which generated pages are filled into a shell (timeline/shells.py), and each shape's stand-in."""
+def shape_pages(build: Build, plan: SitePlan, files, urls: Urls, listed: frozenset[str] = frozenset()) -> None:
+    """Which generated pages are filled into a shell (timeline/shells.py), and each shape's stand-in.
+    `listed`: the pages mkdocs.yml's nav names, left to the theme (the nav shows their titles)."""
     build.shaped, build.stand_ins, build.shells = {}, {}, {}
     if os.environ.get(SHELL_SWITCH, "").lower() in ("off", "0", "false", "no"):
         return
     for uri, page in plan.pages.items():
-        if isinstance(page, HtmlPage | PackedPage) and uri not in NAV_PAGES and (key := shells.shape(page, uri, urls)):
+        if isinstance(page, HtmlPage | PackedPage) and uri not in NAV_PAGES and uri not in listed \
+                and (key := shells.shape(page, uri, urls)):
             build.shaped[uri] = key
     # A page with others under its address is left to the theme: its links to them are relative to it.
     by_url = {urls.url(uri): uri for uri in build.shaped}
@@ -742,6 +735,17 @@ def shape_pages(build: Build, plan: SitePlan, files, urls: Urls) -> None:
                 build.shaped.pop(by_url[url[:end + 1]], None)
     # The stand-ins first: MkDocs renders pages in this order, and every other page needs its shell.
     build.stand_ins = {shells.stand_in_uri(key, urls): key for key in sorted(set(build.shaped.values()))}
+
+
+def nav_paths(nav: object) -> frozenset[str]:
+    """The paths of the pages mkdocs.yml's nav names (entries are titled or not, sections nest)."""
+    if isinstance(nav, str):
+        return frozenset({nav.lstrip("/")})
+    if isinstance(nav, dict):
+        return frozenset().union(*map(nav_paths, nav.values()))
+    if isinstance(nav, list):
+        return frozenset().union(*map(nav_paths, nav))
+    return frozenset()
 
 
 # The data files the site's scripts read, and the global each reads its copy as a script under.

@@ -94,6 +94,7 @@ def link_reused(plan: SitePlan, folder: str, config, there: set[str] | frozenset
             shutil.copyfile(os.path.join(folder, rel), target)
 
 
+_LASTMOD = re.compile(r"<lastmod>[^<]*</lastmod>")
 _ENTRY = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
 
 
@@ -109,9 +110,11 @@ def absolute(base: str | None, path: str) -> str:
     return urljoin(base or "", path)
 
 
-def with_reused(sitemap: str, plan: SitePlan | None, config, unlisted: bool = False) -> str:
+def with_reused(sitemap: str, plan: SitePlan | None, config, unlisted: bool = False, date: str | None = None) -> str:
     """sitemap.xml with the entries of the pages MkDocs does not list (the reused ones, and with
-    `unlisted` those the hook writes itself), every generated page in the site's order."""
+    `unlisted` those the hook writes itself), every generated page in the site's order. `date`: the
+    build's date, as MkDocs gives the pages it builds (else the first entry's, which a preview's
+    rebuild may not have built)."""
     if plan is None or not plan.reused and not unlisted:
         return sitemap
     entries = list(_ENTRY.finditer(sitemap))
@@ -123,10 +126,13 @@ def with_reused(sitemap: str, plan: SitePlan | None, config, unlisted: bool = Fa
     locs = {uri: html.escape(absolute(config.site_url, quote(urls.url(uri)))) for uri in order}
     generated = set(locs.values())
     sample = entries[0]
+    head = sample.group(0)[:sample.start(1) - sample.start()]
+    tail = sample.group(0)[sample.end(1) - sample.start():]
+    if date:
+        tail = _LASTMOD.sub(f"<lastmod>{html.escape(date)}</lastmod>", tail, count=1)
     made = {m.group(1): m.group(0) for m in entries}
     kept = [m.group(0) for m in entries if m.group(1) not in generated]
     for uri in order:
         loc = locs[uri]
-        kept.append(made.get(loc) or (sample.group(0)[:sample.start(1) - sample.start()] + loc
-                                      + sample.group(0)[sample.end(1) - sample.start():]))
+        kept.append(made.get(loc) or head + loc + tail)
     return sitemap[:entries[0].start()] + "".join(kept) + sitemap[entries[-1].end():]
