@@ -192,3 +192,19 @@ def test_a_packed_page_is_its_page():
     assert packed.meta() == page.meta()
     assert len(packed.data) < len(html) / 5
     assert not HtmlPage("x", "<p>no heading</p>").packed().headed
+
+
+def test_new_pieces_are_packed_as_they_come_and_none_is_lost():
+    """A cold build makes every piece: no shelf holds more than CHUNK of them unpacked, and the
+    chunks become one shelf when packed (asked for again later, from the chunk, by the next run)."""
+    from timeline.shelves import CHUNK
+    names = [f"event-{n}" for n in range(SHARDS * CHUNK * 3)]
+    run = Shelves()
+    make = Maker()
+    assert ask(run, make, "timelinejs", names) == [n.upper() for n in names]
+    assert max(map(len, run.made.values())) < CHUNK and sum(map(len, run.chunks.values())) >= SHARDS
+    out = run.finish()
+    assert len(out) == SHARDS and not run.chunks
+    again = Maker()
+    assert ask(Shelves(stored=out), again, "timelinejs", names) == [n.upper() for n in names]
+    assert again.calls == []
