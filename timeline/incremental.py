@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from .indexes import Indexes
-from .pages import Group, MarkdownPage, Page
+from .pages import DeferredPage, Group, MarkdownPage, Page
 
 _SHOWS = re.compile(r'(?:data-event|href)="([^"#]*)')
 
@@ -36,7 +36,8 @@ def shown(pages: dict[str, Page], ids: dict[str, str]) -> tuple[str, ...]:
     (a record of each of 11,000 pages at 10,000 events, 15 MB with strings of their own)."""
     found: set[str] = set()
     for page in pages.values():
-        text = page.expanded() if isinstance(page, MarkdownPage) else page.html
+        text = page.expanded() if isinstance(page, MarkdownPage) else \
+            page.remake().html if isinstance(page, DeferredPage) else page.html
         for value in _SHOWS.findall(text):
             last = value.rstrip("/").rpartition("/")[2]
             found.add(last[:-5] if last.endswith(".html") else last)

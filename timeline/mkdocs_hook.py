@@ -40,7 +40,7 @@ from .search import merge_index
 from .security import Policy, add_external_rel, known_scripts
 from .settings import Settings, SettingsError, check_addresses, read_settings
 from .shells import Shape, Shell
-from .site import NAV_PAGES, HtmlPage, Incremental, MarkdownPage, PackedPage, SitePlan, plan_site
+from .site import NAV_PAGES, DeferredPage, HtmlPage, Incremental, MarkdownPage, PackedPage, SitePlan, plan_site
 from .sitedir import prune_theme_files, search_languages
 from .urls import ASSETS, CHANGES, FILTER_INDEX, HOME, MAP_PLACES, WORLD, Urls
 from .watching import use_file_events
@@ -230,11 +230,12 @@ class TimelineHook:
         self.renderer.tokens = buildcache.event_tokens(kept) if kept is not None else None
         broken = self.serving and any(p.is_error for p in problems)  # every page gets the problems' banner
         incremental = self.incremental(config, key, history, fresh=broken)
+        defer = shells_on()  # the events' pages are written by write_shaped, made again then
         build.plan = plan_site(timeline, intro, build.settings, urls, self.renderer, config.site_url or None,
-                               config.site_name, history, incremental)
+                               config.site_name, history, incremental, defer)
         if build.plan.reused and incremental is not None and not all_there(build.plan, incremental, config):
             build.plan = plan_site(timeline, intro, build.settings, urls, self.renderer, config.site_url or None,
-                                   config.site_name, history, replace(incremental, previous=None))
+                                   config.site_name, history, replace(incremental, previous=None), defer)
         if broken:
             details = {p: context(project_root(config), p, {}) for p in problems}
             build.banner = banner(problems, details)
@@ -396,18 +397,20 @@ class TimelineHook:
         Other plugins' page events do not run on the shaped pages, and their on_post_build runs
         before these are written (MkDocs runs hooks after plugins)."""
         urls, left = Urls(config.use_directory_urls), []
-        pages = build.plan.pages if build.plan is not None else {}
+        planned = build.plan.pages if build.plan is not None else {}
         for uri, key in build.shaped.items():
             shell = build.shells.get(key)
             if shell is None:
                 left.append(uri)
                 continue
-            page = pages.pop(uri, None)
+            page = planned.pop(uri, None)
             if page is None or isinstance(page, MarkdownPage):
                 continue
             if self.progress is not None:
                 self.progress.page_written()
             if uri not in build.unchanged:
+                if isinstance(page, DeferredPage):
+                    page = page.remake()
                 output = shell.fill(page, uri, urls, add_external_rel(page.html))
                 os.makedirs(os.path.dirname(build.dests[uri]), exist_ok=True)
                 with open(build.dests[uri], "wb") as out:
@@ -417,6 +420,8 @@ class TimelineHook:
             mkdocs_build = engine.running(config).module("commands.build")
             pages = files.documentation_pages()
             for uri in left:
+                if isinstance(page := planned.get(uri), DeferredPage):
+                    planned[uri] = page.remake()
                 themed = build.themed(uri)
                 mkdocs_build._populate_page(themed, config, files, self.dirty)
                 mkdocs_build._build_page(themed, config, pages, nav, env, self.dirty)
@@ -508,7 +513,7 @@ class TimelineHook:
         assert timeline is not None  # asked for
         return timeline, problems
 
-    def keep(self, uri: str, page: HtmlPage | PackedPage | MarkdownPage, dest: str) -> bool:
+    def keep(self, uri: str, page: HtmlPage | PackedPage | MarkdownPage | DeferredPage, dest: str) -> bool:
         """Record the hash of what this build writes for the page `uri`; whether the last build wrote
         the same into the same folder, so that a dirty rebuild may leave the file as it is. (A packed
         page by its packed HTML: zlib packs the same HTML the same way, and the hashes never leave
@@ -516,12 +521,14 @@ class TimelineHook:
         self.current().dests[uri] = dest
         if not self.serving:  # a build writes into an empty folder: nothing to compare with
             return False
-        if isinstance(page, MarkdownPage):
-            content = page.expanded().encode("utf-8", "surrogatepass")
+        if isinstance(page, DeferredPage | HtmlPage):
+            digest = page.digest if isinstance(page, DeferredPage) else page.digest()
         else:
-            html = page.data if isinstance(page, PackedPage) else page.html.encode("utf-8", "surrogatepass")
-            content = (page.title + "\0" + page.description + "\0").encode("utf-8", "surrogatepass") + html
-        digest = hashlib.blake2b(content, digest_size=16).hexdigest()
+            if isinstance(page, MarkdownPage):
+                content = page.expanded().encode("utf-8", "surrogatepass")
+            else:
+                content = (page.title + "\0" + page.description + "\0").encode("utf-8", "surrogatepass") + page.data
+            digest = hashlib.blake2b(content, digest_size=16).hexdigest()
         self.current().hashes[uri] = digest
         return self.last.hashes.get(uri) == digest and os.path.exists(dest)
 
@@ -703,6 +710,8 @@ def add_pages(hook: TimelineHook, plan: SitePlan, files, config) -> None:
             if hook.keep(uri, page, file.abs_dest_path):
                 build.unchanged.add(uri)
         else:
+            if isinstance(page, DeferredPage):  # an event's page the theme renders after all
+                page = plan.pages[uri] = page.remake().packed()
             # An HTML page gets an empty Markdown source: on_page_markdown sets its meta (no YAML to parse
             # for each of thousands of pages) and on_page_content puts the HTML in place.
             source = page.markdown if isinstance(page, MarkdownPage) else ""
@@ -720,10 +729,10 @@ def shape_pages(build: Build, plan: SitePlan, files, urls: Urls, listed: frozens
     """Which generated pages are filled into a shell (timeline/shells.py), and each shape's stand-in.
     `listed`: the pages mkdocs.yml's nav names, left to the theme (the nav shows their titles)."""
     build.shaped, build.stand_ins, build.shells = {}, {}, {}
-    if os.environ.get(SHELL_SWITCH, "").lower() in ("off", "0", "false", "no"):
+    if not shells_on():
         return
     for uri, page in plan.pages.items():
-        if isinstance(page, HtmlPage | PackedPage) and uri not in NAV_PAGES and uri not in listed \
+        if isinstance(page, HtmlPage | PackedPage | DeferredPage) and uri not in NAV_PAGES and uri not in listed \
                 and (key := shells.shape(page, uri, urls)):
             build.shaped[uri] = key
     # A page with others under its address is left to the theme: its links to them are relative to it.
@@ -735,6 +744,10 @@ def shape_pages(build: Build, plan: SitePlan, files, urls: Urls, listed: frozens
                 build.shaped.pop(by_url[url[:end + 1]], None)
     # The stand-ins first: MkDocs renders pages in this order, and every other page needs its shell.
     build.stand_ins = {shells.stand_in_uri(key, urls): key for key in sorted(set(build.shaped.values()))}
+
+
+def shells_on() -> bool:
+    return os.environ.get(SHELL_SWITCH, "").lower() not in ("off", "0", "false", "no")
 
 
 def nav_paths(nav: object) -> frozenset[str]:

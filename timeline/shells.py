@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .markup import esc
-from .pages import HtmlPage, PackedPage
+from .pages import DeferredPage, HtmlPage, PackedPage
 from .urls import Urls
 
 TITLE = "TLSHELLTITLE"
@@ -33,7 +33,7 @@ H1 = "<h1></h1>"  # in the stand-in's content when the pages of its shape start 
 Shape = tuple[str, bool, bool]
 
 
-def shape(page: HtmlPage | PackedPage, uri: str, urls: Urls) -> Shape | None:
+def shape(page: HtmlPage | PackedPage | DeferredPage, uri: str, urls: Urls) -> Shape | None:
     """The page's shape, or None if MkDocs must render it itself. The theme's links are relative,
     so its folder is part of the shape (../ from places/x/ to places/, ../../places/ from events/x/)."""
     if quote(uri) != uri or STEM in uri:

@@ -14,7 +14,7 @@ from .history import History
 from .incremental import GroupRecord, Manifest, PageInfo, State, info, record, replan
 from .markup import Renderer
 from .model import Timeline
-from .pages import HtmlPage, MarkdownPage, PackedPage, Page, in_site_order, make_plan, page_groups
+from .pages import DeferredPage, Group, HtmlPage, MarkdownPage, PackedPage, Page, in_site_order, make_plan, page_groups
 from .pages.changes import changes_feed
 from .schema import json_schema_files
 from .search import generated_docs
@@ -50,10 +50,11 @@ class SitePlan:
 
 def plan_site(timeline: Timeline, intro: str | None, settings: Settings, urls: Urls, renderer: Renderer,
               site_url: str | None, title: str, history: History | None = None,
-              incremental: Incremental | None = None) -> SitePlan:
-    """The HTML pages are planned packed (PackedPage), each as its group is made. The data files are
-    made when the hook writes them, after the pages: one at a time, and after the page a preview is
-    waited for."""
+              incremental: Incremental | None = None, defer: bool = False) -> SitePlan:
+    """The HTML pages are planned packed (PackedPage), each as its group is made; with `defer`, the
+    events' pages are let go of instead, to be made again when written (DeferredPage: the hook
+    writes them itself). The data files are made when the hook writes them, after the pages: one at
+    a time, and after the page a preview is waited for."""
     plan = make_plan(timeline, settings, urls, renderer, history)
     groups = page_groups(plan, intro)
     state = State.of(plan.ix, incremental.digests) if incremental else None
@@ -66,7 +67,7 @@ def plan_site(timeline: Timeline, intro: str | None, settings: Settings, urls: U
         if again is None or group.key in again or previous is None:
             pages = group.make()
             records[group.key] = record(pages, ids)
-            made[group.key] = {uri: page.packed() if isinstance(page, HtmlPage) else page for uri, page in pages.items()}
+            made[group.key] = {uri: _held(page, uri, group, defer) for uri, page in pages.items()}
         else:
             records[group.key] = previous.groups[group.key]
             made[group.key] = {uri: previous.pages[uri] for uri in records[group.key].uris}
@@ -93,4 +94,17 @@ def plan_site(timeline: Timeline, intro: str | None, settings: Settings, urls: U
     return SitePlan(pages, data, search, markdown, reused if again is not None else None, tuple(everything), manifest)
 
 
-__all__ = ["NAV_PAGES", "HtmlPage", "Incremental", "MarkdownPage", "PackedPage", "SitePlan", "plan_site"]
+def _held(page: Page, uri: str, group: Group, defer: bool) -> Page:
+    """A planned page as it is held until it is written."""
+    if not isinstance(page, HtmlPage):
+        return page
+    return page.deferred(partial(_page_of, group.make, uri)) if defer and group.event else page.packed()
+
+
+def _page_of(make: Callable[[], dict[str, Page]], uri: str) -> HtmlPage:
+    page = make()[uri]
+    assert isinstance(page, HtmlPage)  # a group's pages are made again as they were
+    return page
+
+
+__all__ = ["NAV_PAGES", "DeferredPage", "HtmlPage", "Incremental", "MarkdownPage", "PackedPage", "SitePlan", "plan_site"]

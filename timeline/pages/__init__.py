@@ -17,14 +17,14 @@ from ..model import Timeline
 from ..settings import Settings
 from ..urls import HOME, MAP, PLACES_INDEX, SOURCES_INDEX, TAGS_INDEX, Urls, event_uri, place_uri, source_uri, tag_uri
 from .changes import changes_pages, redirect_page, withdrawn_page
-from .common import HtmlPage, MarkdownPage, PackedPage, Page, Plan
+from .common import DeferredPage, HtmlPage, MarkdownPage, PackedPage, Page, Plan
 from .event import event_page
 from .lists import index_page, source_page, tag_page
 from .places import map_page, place_page
 from .timeline import TIMELINE_MARKER, home_page, listing_page
 
-__all__ = ["Group", "HtmlPage", "MarkdownPage", "PackedPage", "Page", "Plan", "TIMELINE_MARKER", "in_site_order", "make_plan",
-           "page_groups", "plan_pages"]
+__all__ = ["DeferredPage", "Group", "HtmlPage", "MarkdownPage", "PackedPage", "Page", "Plan", "TIMELINE_MARKER",
+           "in_site_order", "make_plan", "page_groups", "plan_pages"]
 
 T = TypeVar("T")
 

@@ -2,6 +2,7 @@
 timeline list (an event's entry, period marks, lists split by year)."""
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections import defaultdict
 from collections.abc import Callable
@@ -36,6 +37,14 @@ class HtmlPage:
         return PackedPage(self.title, self.description, zlib.compress(self.html.encode("utf-8", "surrogatepass"), 1),
                           self.headed)
 
+    def digest(self) -> str:
+        """Of what the page writes besides its shell: whether a preview's rebuild changed it."""
+        content = (self.title + "\0" + self.description + "\0" + self.html).encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+    def deferred(self, remake: Callable[[], HtmlPage]) -> DeferredPage:
+        return DeferredPage(self.title, self.description, self.headed, self.digest(), remake)
+
 
 @dataclass(frozen=True)
 class PackedPage:
@@ -50,6 +59,23 @@ class PackedPage:
     @property
     def html(self) -> str:
         return zlib.decompress(self.data).decode("utf-8", "surrogatepass")
+
+    def meta(self) -> dict:
+        return html_meta(self.title, self.description)
+
+
+@dataclass(frozen=True)
+class DeferredPage:
+    """An event's page, planned and let go of: made again when the hook writes it into its shell,
+    after MkDocs has rendered the other pages (held until then, even packed, the events' pages were
+    21 MB at 10,000 events, where the build's memory peaked). What the plan needs of it meanwhile:
+    its title, description, whether it has its own <h1>, and a digest of it."""
+
+    title: str
+    description: str
+    headed: bool
+    digest: str  # HtmlPage.digest()
+    remake: Callable[[], HtmlPage]  # the page again (a pure function of the plan)
 
     def meta(self) -> dict:
         return html_meta(self.title, self.description)
@@ -96,7 +122,7 @@ class MarkdownPage:
         return self.fill(self.markdown)
 
 
-Page = HtmlPage | PackedPage | MarkdownPage
+Page = HtmlPage | PackedPage | MarkdownPage | DeferredPage
 
 
 @dataclass
