@@ -85,7 +85,7 @@ class Kept:
 
     summary: Summary = field(default_factory=Summary)
     checks: CheckCache = field(default_factory=CheckCache)
-    bodies: dict[str, str] = field(default_factory=dict)  # Markdown body → sanitised HTML
+    bodies: dict[str, bytes] = field(default_factory=dict)  # Markdown body → sanitised HTML, zlib-packed
     fragments: dict[str, bytes] = field(default_factory=dict)  # the exports' pieces, on packed shelves (shelves.py)
     loaded: bool = False  # the build's part read (or found missing)
     saved: dict[str, int] = field(default_factory=dict)  # each file's fingerprint on disk: unchanged, not rewritten
