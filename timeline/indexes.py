@@ -46,7 +46,12 @@ class Indexes:
     listing_pages: dict[str, Listing]  # empty when the home page lists everything
     places: tuple[Place, ...]  # the places with a page: with events, or holding places with events; by name
     children: dict[str, list[Place]]  # place id → the places with a page within it, by name
-    values: dict[str, dict[str, object]]  # event id → its filter_values (an event is listed on many pages)
+    # event id → the slugs of its sources' publishers, sorted, for its filter_values (made for each
+    # listing of it: kept whole for every event, the values were 7 MB at 10,000 events)
+    publishers_of: dict[str, list[str]]
+
+    def values(self, event: Event) -> dict[str, object]:
+        return filter_values(event, self.publishers_of[event.id])
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -105,7 +110,7 @@ def build_indexes(timeline: Timeline, page_size: int) -> Indexes:
     by_publisher: dict[str, list[Event]] = defaultdict(list)
     publisher_names: dict[str, str] = {}
     publisher_slugs: dict[str, str] = {}
-    values: dict[str, dict[str, object]] = {}
+    publishers_of: dict[str, list[str]] = {}
     for event in events:
         for place in event.places:
             by_place[place].append(event)
@@ -118,7 +123,7 @@ def build_indexes(timeline: Timeline, page_size: int) -> Indexes:
             publisher_names.setdefault(slug, publisher)
             if not by_publisher[slug] or by_publisher[slug][-1] is not event:
                 by_publisher[slug].append(event)
-        values[event.id] = filter_values(event, sorted(slugs))
+        publishers_of[event.id] = sorted(slugs)
     listing_pages = plan_listing(events, page_size)
     listing = {e.id: HOME for e in events}
     for uri, page in listing_pages.items():
@@ -132,7 +137,7 @@ def build_indexes(timeline: Timeline, page_size: int) -> Indexes:
             children[inner.parent].append(inner)
     return Indexes(timeline, by_id, dict(backlinks), dict(by_place), dict(by_tag), dict(by_publisher),
                    publisher_names, publisher_slugs, periods_of, first_in_period, bands, listing, listing_pages,
-                   places, dict(children), values)
+                   places, dict(children), publishers_of)
 
 
 def paged_places(gazetteer: dict[str, Place], by_place: dict[str, list[Event]]) -> tuple[Place, ...]:

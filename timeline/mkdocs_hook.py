@@ -731,10 +731,11 @@ def shape_pages(build: Build, plan: SitePlan, files, urls: Urls, listed: frozens
     build.shaped, build.stand_ins, build.shells = {}, {}, {}
     if not shells_on():
         return
+    keys: dict[Shape, Shape] = {}  # one tuple of each shape, not one per page
     for uri, page in plan.pages.items():
         if isinstance(page, HtmlPage | PackedPage | DeferredPage) and uri not in NAV_PAGES and uri not in listed \
                 and (key := shells.shape(page, uri, urls)):
-            build.shaped[uri] = key
+            build.shaped[uri] = keys.setdefault(key, key)
     # A page with others under its address is left to the theme: its links to them are relative to it.
     by_url = {urls.url(uri): uri for uri in build.shaped}
     others = [f.src_uri for f in files.documentation_pages()] + [u for u in plan.pages if u not in build.shaped]

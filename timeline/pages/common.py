@@ -212,7 +212,7 @@ def item(plan: Plan, here: str, event: Event) -> str:
 
 def _item(plan: Plan, here: str, event: Event) -> str:
     ix = plan.ix
-    values = ix.values[event.id]
+    values = ix.values(event)
     places = ", ".join(plan.link(here, place_uri(p), ix.place_name(p), auto=True) for p in event.places)
     tags = " ".join(plan.link(here, tag_uri(t), t, "tl-tag") for t in event.tags)
     flag = (' <span class="tl-flag">sources differ</span>' if event.dispute else "") + " " + status_badge(event)
