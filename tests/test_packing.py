@@ -208,3 +208,38 @@ def test_new_pieces_are_packed_as_they_come_and_none_is_lost():
     again = Maker()
     assert ask(Shelves(stored=out), again, "timelinejs", names) == [n.upper() for n in names]
     assert again.calls == []
+
+
+def test_a_damaged_body_in_the_cache_is_rendered_again_and_written_whole(tmp_path):
+    """A body's packed bytes can be damaged while the cache file still loads: the body is rendered
+    again (not a failed build), and the cache file that held it is written again, repaired."""
+    import pickle
+
+    from timeline import buildcache
+    from timeline.markup import Renderer
+
+    text = "A body with *emphasis* and a [link](https://example.org/).\n"
+    first = Renderer()
+    html = first.body(text)
+    version = buildcache.code_version()
+    kept = buildcache.Kept(buildcache.Summary(version), loaded=True)
+    kept.bodies = first.bodies()
+    buildcache.write(tmp_path, kept)
+    path = next(p for p in (tmp_path / buildcache.FOLDER / "build").glob("bodies-*") if text.encode() in p.read_bytes())
+    stored_version, table = pickle.loads(path.read_bytes())
+    table[text] = table[text][:-6] + b"broken"
+    path.write_bytes(pickle.dumps((stored_version, table)))
+
+    kept = buildcache.read(tmp_path, version)
+    buildcache.load_build(tmp_path, kept)
+    again = Renderer()
+    again.remember(kept.bodies)
+    assert again.body(text) == html
+    kept.bodies = again.bodies()
+    buildcache.write(tmp_path, kept)
+    kept = buildcache.read(tmp_path, version)
+    buildcache.load_build(tmp_path, kept)
+    third = Renderer()
+    third.remember(kept.bodies)
+    third._render = None  # type: ignore[method-assign, assignment]  # found, never rendered again
+    assert third.body(text) == html

@@ -104,8 +104,8 @@ class Kept:
         return out
 
     def fingerprints(self, parts: dict[str, dict] | None = None) -> dict[str, int]:
-        """Of each file: its keys (a body's value follows from its key; a check's from its digest; a
-        shelf of pieces is known by its packed bytes)."""
+        """Of each file: its keys (a check's value follows from its digest; a shelf of pieces and a
+        packed body are known by their bytes, so that one found damaged and made again is written)."""
         prints = {"summary": hash((frozenset(self.summary.files.items()), self.summary.problems, self.summary.events))}
         if self.loaded:
             prints.update((name, fingerprint(name, table)) for name, table in (parts or self.parts()).items())
@@ -113,11 +113,11 @@ class Kept:
 
 
 def fingerprint(name: str, table: dict) -> int:
-    """Of one file: the same keys (and, for checks, the same digests; for the pieces' shelves, the
-    same packed bytes), the same number, in any order."""
+    """Of one file: the same keys (and, for checks, the same digests; for the pieces' shelves and the
+    bodies, the same packed bytes), the same number, in any order."""
     if name.startswith("checks"):
         return sum(hash((key, value[0])) for key, value in table.items()) + len(table)
-    if name.startswith("fragments"):
+    if name.startswith(("fragments", "bodies")):
         return sum(map(hash, table.items())) + len(table)
     return sum(map(hash, table)) + len(table)
 

@@ -36,8 +36,9 @@ def shown(pages: dict[str, Page], ids: dict[str, str]) -> tuple[str, ...]:
     (a record of each of 11,000 pages at 10,000 events, 15 MB with strings of their own)."""
     found: set[str] = set()
     for page in pages.values():
-        text = page.expanded() if isinstance(page, MarkdownPage) else \
-            page.remake().html if isinstance(page, DeferredPage) else page.html
+        if isinstance(page, DeferredPage):  # shown() reads pages as they are made, never as held
+            raise TypeError(f"a deferred page has no HTML to read: {page.title!r}")
+        text = page.expanded() if isinstance(page, MarkdownPage) else page.html
         for value in _SHOWS.findall(text):
             last = value.rstrip("/").rpartition("/")[2]
             found.add(last[:-5] if last.endswith(".html") else last)

@@ -94,11 +94,14 @@ class Renderer:
 
     def body(self, text: str) -> str:
         packed = self._done.get(text)
-        if packed is None:
-            html_text = self._render(text)
-            self._done[text] = zlib.compress(html_text.encode("utf-8", "surrogatepass"), 1)
-            return html_text
-        return zlib.decompress(packed).decode("utf-8", "surrogatepass")
+        if packed is not None:
+            try:
+                return zlib.decompress(packed).decode("utf-8", "surrogatepass")
+            except (zlib.error, UnicodeDecodeError, TypeError):  # a damaged cache: render it again
+                pass
+        html_text = self._render(text)
+        self._done[text] = zlib.compress(html_text.encode("utf-8", "surrogatepass"), 1)
+        return html_text
 
     def _render(self, text: str) -> str:
         try:

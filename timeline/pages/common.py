@@ -38,7 +38,8 @@ class HtmlPage:
                           self.headed)
 
     def digest(self) -> str:
-        """Of what the page writes besides its shell: whether a preview's rebuild changed it."""
+        """Of what the page writes besides its shell: whether a preview's rebuild changed it (a
+        build writes every page, but a deferred page has no other way to be compared)."""
         content = (self.title + "\0" + self.description + "\0" + self.html).encode("utf-8", "surrogatepass")
         return hashlib.blake2b(content, digest_size=16).hexdigest()
 
@@ -67,7 +68,8 @@ class PackedPage:
 @dataclass(frozen=True)
 class DeferredPage:
     """An event's page, planned and let go of: made again when the hook writes it into its shell,
-    after MkDocs has rendered the other pages (held until then, even packed, the events' pages were
+    after MkDocs has rendered the other pages (or, for one the theme must render, before MkDocs
+    reads it) (held until then, even packed, the events' pages were
     21 MB at 10,000 events, where the build's memory peaked). What the plan needs of it meanwhile:
     its title, description, whether it has its own <h1>, and a digest of it."""
 
