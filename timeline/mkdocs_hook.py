@@ -101,7 +101,9 @@ class Build:
     unchanged: set[str] = field(default_factory=set)  # shaped pages a preview's last build wrote the same
     # For a shaped page whose shell could not be cut, rendered by the theme after all (write_shaped):
     themed: Callable[[str], object] | None = None  # its MkDocs Page, made when needed
-    engine: tuple = ()  # the build's files, navigation and template environment, as MkDocs passes them
+    files: object = None  # MkDocs' files, navigation and template environment, as on_env and on_page_context get them
+    nav: object = None
+    env: object = None
     contents: dict[str, str] = field(default_factory=dict)  # timeline pages' Markdown as rendered, while search indexes
 
 
@@ -188,7 +190,7 @@ class TimelineHook:
 
     def on_env(self, env, config, files):
         env.bytecode_cache = self.templates
-        self.current().engine = (files, None, env)
+        self.current().files, self.current().env = files, env
         if not self.serving and buildcache.enabled():  # compiled once for all builds (jinja checks each source)
             folder = project_root(config) / buildcache.FOLDER / "jinja"
             try:
@@ -333,8 +335,7 @@ class TimelineHook:
     def on_page_context(self, context, page, config, nav):
         """A generated page's whole content, before the theme renders it (after its indexer)."""
         build = self.current()
-        if build.engine and build.engine[1] is None:
-            build.engine = (build.engine[0], nav, build.engine[2])
+        build.nav = nav
         uri = page.file.src_uri
         if uri in build.shaped:  # a shaped page whose shell could not be cut (write_shaped)
             page.content = self.planned(page).html
@@ -416,16 +417,16 @@ class TimelineHook:
                 with open(build.dests[uri], "wb") as out:
                     out.write(output.encode("utf-8", errors="xmlcharrefreplace"))
         if left and build.themed is not None:
-            files, nav, env = build.engine
             mkdocs_build = engine.running(config).module("commands.build")
-            pages = files.documentation_pages()
+            pages = build.files.documentation_pages()  # type: ignore[attr-defined]
             for uri in left:
                 if isinstance(page := planned.get(uri), DeferredPage):
                     planned[uri] = page.remake()
                 themed = build.themed(uri)
-                mkdocs_build._populate_page(themed, config, files, self.dirty)
-                mkdocs_build._build_page(themed, config, pages, nav, env, self.dirty)
-        build.themed, build.engine = None, ()  # a preview keeps its Build until the next: not MkDocs' objects
+                mkdocs_build._populate_page(themed, config, build.files, self.dirty)
+                mkdocs_build._build_page(themed, config, pages, build.nav, build.env, self.dirty)
+        # A preview keeps its Build until the next: not MkDocs' objects.
+        build.themed = build.files = build.nav = build.env = None
 
     def finish(self, build: Build, config) -> None:
         """What a reader's page does not wait for: the search index, the manifest, the data files and
@@ -521,14 +522,7 @@ class TimelineHook:
         self.current().dests[uri] = dest
         if not self.serving:  # a build writes into an empty folder: nothing to compare with
             return False
-        if isinstance(page, DeferredPage | HtmlPage):
-            digest = page.digest if isinstance(page, DeferredPage) else page.digest()
-        else:
-            if isinstance(page, MarkdownPage):
-                content = page.expanded().encode("utf-8", "surrogatepass")
-            else:
-                content = (page.title + "\0" + page.description + "\0").encode("utf-8", "surrogatepass") + page.data
-            digest = hashlib.blake2b(content, digest_size=16).hexdigest()
+        digest = page.digest()
         self.current().hashes[uri] = digest
         return self.last.hashes.get(uri) == digest and os.path.exists(dest)
 

@@ -40,11 +40,15 @@ class HtmlPage:
     def digest(self) -> str:
         """Of what the page writes besides its shell: whether a preview's rebuild changed it (a
         build writes every page, but a deferred page has no other way to be compared)."""
-        content = (self.title + "\0" + self.description + "\0" + self.html).encode("utf-8", "surrogatepass")
-        return hashlib.blake2b(content, digest_size=16).hexdigest()
+        return _digest(self.title, self.description, self.html.encode("utf-8", "surrogatepass"))
 
     def deferred(self, remake: Callable[[], HtmlPage]) -> DeferredPage:
         return DeferredPage(self.title, self.description, self.headed, self.digest(), remake)
+
+
+def _digest(title: str, description: str, content: bytes) -> str:
+    head = (title + "\0" + description + "\0").encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(head + content, digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,10 @@ class PackedPage:
     def html(self) -> str:
         return zlib.decompress(self.data).decode("utf-8", "surrogatepass")
 
+    def digest(self) -> str:
+        """As HtmlPage.digest, by the packed bytes (zlib packs the same HTML the same way)."""
+        return _digest(self.title, self.description, self.data)
+
     def meta(self) -> dict:
         return html_meta(self.title, self.description)
 
@@ -76,8 +84,11 @@ class DeferredPage:
     title: str
     description: str
     headed: bool
-    digest: str  # HtmlPage.digest()
+    made_digest: str  # HtmlPage.digest() of the page as planned
     remake: Callable[[], HtmlPage]  # the page again (a pure function of the plan)
+
+    def digest(self) -> str:
+        return self.made_digest
 
     def meta(self) -> dict:
         return html_meta(self.title, self.description)
@@ -122,6 +133,9 @@ class MarkdownPage:
     def expanded(self) -> str:
         """The Markdown with the fragments in place (what MkDocs would get without the markers)."""
         return self.fill(self.markdown)
+
+    def digest(self) -> str:
+        return hashlib.blake2b(self.expanded().encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 Page = HtmlPage | PackedPage | MarkdownPage | DeferredPage
