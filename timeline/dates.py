@@ -34,9 +34,18 @@ _DATE = re.compile(_SHAPE.format(**{k: f"(?P<{k}>{v})" for k, v in _LOOSE.items(
                                  zulu="(?P<zulu>Z)", offset=r"(?P<sign>[+-])(?P<oh>[0-9]{2}):?(?P<om>[0-9]{2})"))
 
 
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # the form most dates are written in
+_MONTH_LENGTHS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def parse_date(text: str) -> PartialDate | str:
     """Return a PartialDate, or a message saying what is wrong with `text`."""
     text = text.strip()
+    if day_form := _DAY.fullmatch(text):  # YYYY-MM-DD, plainly in range: no need for the whole grammar
+        y, m, d = int(day_form[1]), int(day_form[2]), int(day_form[3])
+        if YEARS[0] <= y <= YEARS[1] and MONTH_RANGE[0] <= m <= MONTH_RANGE[1] and 1 <= d <= \
+                (29 if m == 2 and calendar.isleap(y) else _MONTH_LENGTHS[m]):
+            return PartialDate(y, m, d)
     match = _DATE.fullmatch(text)
     if not match:
         return f"{text!r} is not a date; use {DATE_FORMS}"

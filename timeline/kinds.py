@@ -69,7 +69,7 @@ class Reading:
         self.problems.append(warning(self.path, line, message, code, hint))
 
     def errors(self) -> int:
-        return sum(p.is_error for p in self.problems)
+        return sum(p.is_error for p in self.problems) if self.problems else 0
 
 
 # ---------------------------------------------------------------- kinds of value
@@ -95,7 +95,7 @@ class Kind:
 class Text(Kind):
 
     def read(self, r: Reading, what: str, line: int, node: yaml.Node) -> str | None:
-        if isinstance(node, yaml.ScalarNode) and tag_of(node) == STR:
+        if isinstance(node, yaml.ScalarNode) and (node.tag == STR or tag_of(node) == STR):
             if found := _CONTROL.search(node.value):
                 r.error(line, f"{what} contains the control character {describe_char(found[0])}",
                         "control-character", "remove it (it may come from a \\x or \\u escape)")
@@ -243,6 +243,7 @@ class Count(Kind):
 # A plain 2020, 2020-02 or 2020-02-05 is an int, text or a timestamp to YAML: a date, without asking
 # YAML's resolver (its patterns are a tenth of a validation).
 PLAIN_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}){0,2}")
+_WRITTEN_LENGTH = {"year": 4, "month": 7, "day": 10}  # of YYYY, YYYY-MM, YYYY-MM-DD
 
 
 class Date(Kind):
@@ -252,7 +253,9 @@ class Date(Kind):
                                                   or tag_of(node) in (STR, INT, TIMESTAMP)):
             result = dates.parse_date(node.value)
             if isinstance(result, dates.PartialDate):
-                if better := dates.padded(node.value):  # read as meant, but the guide's form has two digits
+                # Read as meant, but the guide's form has two digits? (Not if as long as that form.)
+                if (result.hour is not None or len(node.value.strip()) != _WRITTEN_LENGTH[result.precision]) \
+                        and (better := dates.padded(node.value)):
                     r.warning(line, f"{what} {node.value.strip()!r} is read as {result.human()}; write it {better!r}",
                               "date-form", "python build_timeline.py fmt writes it so")
                 return result
@@ -406,8 +409,7 @@ class Records(Kind):
 
     def read(self, r: Reading, what: str, line: int, node: yaml.Node) -> list[tuple[dict, dict[str, Entry], int]] | None:
         noun = self.table.name
-        keys = [f.key for f in self.table.fields if f.required]
-        required = " and ".join(f"'{key}:'" for key in keys)
+        keys = [f.key for f in self.table.required]
         if not isinstance(node, yaml.SequenceNode):
             first = " and ".join([f"'- {keys[0]}:'"] + [f"'{key}:'" for key in keys[1:]])
             hint = f"start each {noun} with '- ' on its own line" if isinstance(node, yaml.MappingNode) else \
@@ -423,6 +425,7 @@ class Records(Kind):
         for item in node.value:
             item_line = r.line(item)
             if not isinstance(item, yaml.MappingNode):
+                required = " and ".join(f"'{key}:'" for key in keys)
                 r.error(item_line, f"each {noun} must have {required} lines, not {describe(item)}", "wrong-type")
                 ok = False
                 continue

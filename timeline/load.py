@@ -45,11 +45,21 @@ _NOT_TEXT_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 PLAIN_TAGS.add(PLAIN)
 
 
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
 class _Loader(Loader):
     def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode and implicit[0]:
+        """The tag of a node written without one (libyaml asks for each). A plain scalar that starts
+        with a letter is text, as tag_of would find (most keys and values); other plain ones wait
+        for tag_of. There are no path resolvers: everything else gets YAML's default tag."""
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR  # quoted
+            if value[:1].isalpha() and (len(value) > 5 or value.lower() not in _NOT_TEXT_WORDS):
+                return _STR
             return PLAIN
-        return super().resolve(kind, value, implicit)
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
 def tag_of(node: yaml.Node) -> str:
@@ -58,8 +68,8 @@ def tag_of(node: yaml.Node) -> str:
         value = node.value
         # YAML 1.1 reads a plain scalar that starts with a letter as text unless it is one of a few
         # words (yes, off, null…): no resolver of another type starts with a letter.
-        if value[:1].isalpha() and value.lower() not in _NOT_TEXT_WORDS:
-            node.tag = "tag:yaml.org,2002:str"  # a key, a title, a name
+        if value[:1].isalpha() and (len(value) > 5 or value.lower() not in _NOT_TEXT_WORDS):
+            node.tag = _STR  # a key, a title, a name
         else:
             node.tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
     return node.tag
@@ -343,9 +353,10 @@ class SourceFile:
     path: str  # relative to the project root, with forward slashes
     data: bytes
     digest: bytes = b""  # of `data`, when already known
-    reread: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+    # How to read it when `data` was not read beforehand; a Diagnostic: why it cannot be read.
+    reread: Callable[[], bytes | Diagnostic] | None = field(default=None, compare=False, repr=False)
 
-    def contents(self) -> bytes:
+    def contents(self) -> bytes | Diagnostic:
         return self.reread() if self.reread is not None and not self.data else self.data
 
 

@@ -58,8 +58,10 @@ class PartialDate:
 
     @cached_property
     def sort_key(self) -> tuple:
-        time = (self.hour or 0, self.minute or 0, self.second or 0)
-        return (self.first_day, PRECISIONS.index(self.precision), time)
+        """The first day, the precision (coarser first), the time of day: flat, and without making a
+        date (sorting 10,000 events makes one for each otherwise)."""
+        return (self.year, self.month or 1, self.day or 1, PRECISIONS.index(self.precision), self.hour or 0,
+                self.minute or 0, self.second or 0)
 
     def moment(self) -> dt.datetime:
         """A minute-precision date as a datetime: aware when its UTC offset is given, else naive
