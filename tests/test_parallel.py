@@ -99,3 +99,43 @@ def test_the_collector_is_left_as_it_was():
         finally:
             gc.enable()
     assert seen == [False] * 6  # none while the items are made
+
+
+CHECK_BOTH_WAYS = """
+import json, sys
+from pathlib import Path
+from timeline import check, parallel
+root = Path(sys.argv[1])
+out = {}
+for name, cache in (("cold", None), ("cached", check.CheckCache())):
+    timeline, problems = check.check_project(root, cache)
+    out[name] = {"events": [e.id for e in timeline.events], "problems": [p.format() for p in problems]}
+print(json.dumps(out))
+"""
+
+
+def test_a_cold_check_reads_each_file_where_it_is_checked_and_says_what_a_cached_one_says(project):
+    """A cold check (no cache: `check.check_project`, as the benchmark times it) reads the files in
+    whichever of the two processes checks them. A file that cannot be read there is reported once,
+    as when it is read beforehand, and is no event: no duplicate id with its namesake."""
+    count = parallel.AT_LEAST + 200
+    for n in range(count):
+        project.write(f"events/{n:05d}-event.md", event_text(date=f"2020-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                                                             title=f"Event {n}"))
+    too_large = event_text(title="Too large") + "x" * 1_000_001
+    size = f"{len(too_large.encode()):,}"
+    project.write("events/0/00003-event.md", too_large)  # sorted first: in the parent's part …
+    project.write(f"events/{count:05d}-late.md", too_large)  # … and last but one: in the child's
+    project.write("events/z/0-bad-date.md", event_text(date="2020-02-30"))
+    result = subprocess.run([sys.executable, "-c", CHECK_BOTH_WAYS, str(project.root)], cwd=REPO, capture_output=True,
+                            text=True, timeout=300, env={**__import__("os").environ, "TIMELINE_PROCESSES": ""})
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["cold"] == out["cached"]
+    problems = out["cold"]["problems"]
+    assert [p for p in problems if "[file-too-large]" in p] == [
+        f"events/{name}:1: error: file is {size} bytes; the limit is 1,000,000 [file-too-large]"
+        for name in ("0/00003-event.md", f"{count:05d}-late.md")]
+    assert not [p for p in problems if "duplicate" in p]
+    assert any("events/z/0-bad-date.md:3: error:" in p for p in problems)
+    assert len(out["cold"]["events"]) == count  # the files with errors are no events

@@ -200,13 +200,17 @@ class FileResult:
     event: Event | None
     related: tuple[tuple[str, int], ...]  # well-formed related ids with their lines
     problems: tuple[Diagnostic, ...]
+    read: bool = True  # False: the file could not be read, and is not an event at all
 
 
 def check_event(file: SourceFile, names: Names, places_ok: bool = True, today: dt.date | None = None,
                 archives: str = "", registry: Registry | None = None) -> FileResult:
     """Check one event file on its own; cross-file checks come later. `archives`: what the site asks of
     sources without an archived copy ("" nothing, "warn", "require")."""
-    doc = load.parse_event(file.path, file.contents())
+    data = file.contents()
+    if isinstance(data, Diagnostic):
+        return FileResult(file.path, None, (), (data,), read=False)
+    doc = load.parse_event(file.path, data)
     r = Reading(doc.path, doc.problems, base=2)
     stem = event_id(doc.path)
     id_ok = check_id(r, stem)
@@ -477,6 +481,7 @@ def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, li
     events = [checked.event for checked in results if checked.event is not None]
     for checked in results:
         problems += checked.problems
+    results = [checked for checked in results if checked.read]
     problems += cross_checks(results, events, registry is not None)
     if inputs.events and inputs.places is None and not any(p.path == "places.yml" for p in inputs.problems):
         problems.append(error("places.yml", 1, "places.yml is missing: every event needs a place from it",
@@ -494,4 +499,4 @@ def check_project(root, cache: CheckCache | None = None) -> tuple[Timeline, list
     (buildcache.check_project): every object made is kept or garbage without cycles, and the
     collector walking 10,000 events' objects again and again was an eighth of the time."""
     with no_collection():
-        return check(load_project(root), cache)
+        return check(load_project(root, defer=cache is None), cache)

@@ -80,13 +80,18 @@ def signature(info: os.stat_result) -> Signature:
 
 
 def load_project(root: Path, known: dict[str, tuple[Signature, bytes]] | None = None,
-                 seen: dict[str, tuple[Signature, bytes]] | None = None) -> Inputs:
+                 seen: dict[str, tuple[Signature, bytes]] | None = None, defer: bool = False) -> Inputs:
     """Read every event file, places.yml and periods.yml of a project, in a fixed order.
     `known`: {file: (signature, digest)} from the build cache; a file with the same signature now is
-    not read (unless its check must run again). `seen` gets every event file's signature and digest."""
+    not read (unless its check must run again). `seen` gets every event file's signature and digest.
+    `defer`: event files are read only when checked, so that each of the two processes checking
+    them reads its own (a cold `validate`); one that cannot be read then gives its diagnostic there."""
     found, problems = scan_event_files(root, root / "events")
     events = []
     for path, rel in found:
+        if defer:
+            events.append(SourceFile(rel, b"", reread=partial(read_file, root, path, rel, scanned=True)))
+            continue
         if known is not None and rel in known:
             try:
                 info = os.lstat(path)
@@ -102,13 +107,15 @@ def load_project(root: Path, known: dict[str, tuple[Signature, bytes]] | None = 
         data = read_file(root, path, rel, scanned=True)
         if isinstance(data, Diagnostic):
             problems.append(data)
-        else:
+        elif seen is None:
             events.append(SourceFile(rel, data))
-            if seen is not None:
-                try:
-                    seen[rel] = (signature(os.lstat(path)), hashlib.blake2b(data, digest_size=16).digest())
-                except OSError:
-                    pass
+        else:  # hashed once, for the cache and for the check's own key
+            digest = hashlib.blake2b(data, digest_size=16).digest()
+            events.append(SourceFile(rel, data, digest))
+            try:
+                seen[rel] = (signature(os.lstat(path)), digest)
+            except OSError:
+                pass
     top: list[SourceFile | None] = []
     for name in TOP_FILES:
         content = read_file(root, root / name, name) if os.path.lexists(root / name) else None
