@@ -34,9 +34,20 @@ print(json.dumps({{"values": [v for v, _ in out], "in_parent": sum(p for _, p in
 
 
 def test_the_later_part_is_made_in_a_child_and_the_order_kept():
-    out = run_python(MAP.format(body="pass"))
+    out = run_python(MAP.format(body="sum(range(2000))"))  # some work: the child's start is no head start
     assert out["values"] == [n * n for n in range(3000)]
-    assert 1000 < out["in_parent"] < 2000  # about half made here, the rest in the child
+    assert 600 < out["in_parent"] < 2400  # a good part made here, the rest in the child
+
+
+def test_the_faster_process_takes_more():
+    """Where the two meet depends on how fast each goes: a child slowed down leaves most to the parent,
+    a parent slowed down leaves most to the child; the results are the same, in order, either way."""
+    slow_child = run_python(MAP.format(body="if os.getpid() != parent: __import__('time').sleep(0.001)"))
+    slow_parent = run_python(MAP.format(body="if os.getpid() == parent: __import__('time').sleep(0.001)"))
+    for out in (slow_child, slow_parent):
+        assert out["values"] == [n * n for n in range(3000)]
+    assert slow_child["in_parent"] > 2400
+    assert slow_parent["in_parent"] < 600
 
 
 def test_a_child_that_fails_or_dies_leaves_its_part_to_the_parent():
