@@ -481,9 +481,9 @@ def check(inputs: Inputs, cache: CheckCache | None = None) -> tuple[Timeline, li
     events = [checked.event for checked in results if checked.event is not None]
     for checked in results:
         problems += checked.problems
-    results = [checked for checked in results if checked.read]
+    results = [checked for checked in results if checked.read]  # (a file not read is not an event file at all)
     problems += cross_checks(results, events, registry is not None)
-    if inputs.events and inputs.places is None and not any(p.path == "places.yml" for p in inputs.problems):
+    if results and inputs.places is None and not any(p.path == "places.yml" for p in inputs.problems):
         problems.append(error("places.yml", 1, "places.yml is missing: every event needs a place from it",
                               "missing-places"))
     bad = {p.path for p in problems if p.is_error}

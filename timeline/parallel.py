@@ -74,7 +74,14 @@ def _map_in_two(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
     marks = memoryview(shared).cast("i")
     marks[0], marks[1] = 0, count
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no memory or no process left for a child: all of it here
+        for end in (read_end, write_end):
+            os.close(end)
+        marks.release()
+        shared.close()
+        return [function(item) for item in items]
     if pid == 0:
         try:  # the child: steps from the end, each pickled as it is made, all sent at the end
             os.close(read_end)
@@ -82,6 +89,8 @@ def _map_in_two(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
             while high > marks[0]:
                 low = max(high - STEP, 0)
                 marks[1] = low
+                # Pickled step by step (not all at the end), so that this costs the child time while the
+                # parent can still take more items, not at the end while the parent waits.
                 steps.append(pickle.dumps([function(item) for item in items[low:high]], protocol=pickle.HIGHEST_PROTOCOL))
                 high = low
             data = pickle.dumps((high, steps[::-1]), protocol=pickle.HIGHEST_PROTOCOL)
