@@ -9,8 +9,35 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from functools import cached_property  # frozen dataclasses allow it: it writes __dict__ directly
+from typing import Any, Generic, TypeVar, overload
+
+T = TypeVar("T")
+
+
+class cached_property(Generic[T]):  # noqa: N801 (named as the functools one it stands in for)
+    """functools.cached_property without its lock, as Python 3.12 has it: the first use of each
+    (10,000 events' dates and sort keys while checking) took the lock every time. Computing one
+    twice from two threads gives the same value. Frozen dataclasses allow it: it writes __dict__."""
+
+    def __init__(self, function: Callable[[Any], T]) -> None:
+        self.function, self.name, self.__doc__ = function, function.__name__, function.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> cached_property[T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> T | cached_property[T]:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
 
 MONTHS = [calendar.month_name[m] for m in range(13)]  # MONTHS[2] == "February"
 
