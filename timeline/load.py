@@ -33,8 +33,9 @@ PLAIN_TAGS = {
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
 
-# A plain (unquoted) scalar's YAML type is worked out only when a check asks for it (tag_of): resolving
-# every scalar while composing, keys included, costs a third of libyaml's whole compose time.
+# A plain (unquoted) scalar that does not start with a letter gets its YAML type only when a check asks
+# for it (tag_of): PyYAML's resolver on every scalar while composing, keys included, costs a third of
+# libyaml's whole compose time.
 PLAIN = "tag:timeline,2025:plain"
 try:
     from yaml import CSafeLoader as Loader  # libyaml: keeps the marks, about 12 times faster
@@ -50,28 +51,25 @@ _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.o
 
 class _Loader(Loader):
     def resolve(self, kind, value, implicit):
-        """The tag of a node written without one (libyaml asks for each). A plain scalar that starts
-        with a letter is text, as tag_of would find (most keys and values); other plain ones wait
-        for tag_of. There are no path resolvers: everything else gets YAML's default tag."""
+        """The tag of a node written without one (libyaml asks for each). YAML 1.1 reads a plain
+        scalar that starts with a letter as text unless it is one of a few words (yes, off, null…):
+        no resolver of another type starts with a letter. So most keys and values are text here;
+        other plain scalars wait for tag_of. There are no path resolvers: everything else gets
+        YAML's default tag."""
         if kind is yaml.ScalarNode:
             if not implicit[0]:
                 return _STR  # quoted
             if value[:1].isalpha() and (len(value) > 5 or value.lower() not in _NOT_TEXT_WORDS):
-                return _STR
+                return _STR  # a key, a title, a name
             return PLAIN
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
 def tag_of(node: yaml.Node) -> str:
-    """The node's YAML tag, resolving a plain scalar the way YAML 1.1 would (once, then kept)."""
+    """The node's YAML tag, resolving a plain scalar the way YAML 1.1 would (once, then kept); the
+    text that starts with a letter was typed while composing (_Loader.resolve)."""
     if node.tag == PLAIN:
-        value = node.value
-        # YAML 1.1 reads a plain scalar that starts with a letter as text unless it is one of a few
-        # words (yes, off, null…): no resolver of another type starts with a letter.
-        if value[:1].isalpha() and (len(value) > 5 or value.lower() not in _NOT_TEXT_WORDS):
-            node.tag = _STR  # a key, a title, a name
-        else:
-            node.tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+        node.tag = _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))
     return node.tag
 
 

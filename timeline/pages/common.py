@@ -76,10 +76,10 @@ class PackedPage:
 @dataclass(frozen=True)
 class DeferredPage:
     """An event's page, planned and let go of: made again when the hook writes it into its shell,
-    after MkDocs has rendered the other pages (or, for one the theme must render, before MkDocs
-    reads it) (held until then, even packed, the events' pages were
-    21 MB at 10,000 events, where the build's memory peaked). What the plan needs of it meanwhile:
-    its title, description, whether it has its own <h1>, and a digest of it."""
+    after MkDocs has rendered the other pages, or before MkDocs reads it for one the theme must
+    render. (Held until then, even packed, the events' pages were 21 MB at 10,000 events, where the
+    build's memory peaked.) What the plan needs of it meanwhile: its title, description, whether it
+    has its own <h1>, and a digest of it."""
 
     title: str
     description: str
